@@ -1,0 +1,65 @@
+import { Inject, Module, ValidationPipe, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { json } from 'express';
+import { AuthGuard } from './common/auth.guard.js';
+import { CoreModule } from './common/core.module.js';
+import { HealthController } from './common/health.controller.js';
+import { AllExceptionsFilter } from './common/http-exception.filter.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { Role } from './config/role.js';
+import { LeaderModule } from './leader/leader.module.js';
+import { RegistryModule } from './registry/registry.module.js';
+import { StorageModule } from './storage/storage.module.js';
+
+/** The JSON body limit: a value of MAX_VALUE_BYTES, worst-case escaped (\uXXXX is 6 bytes), plus room for the rest. */
+export function bodyLimit(config: AppConfig): number {
+  return config.maxValueBytes * 6 + 64 * 1024;
+}
+
+/**
+ * One app, three roles: forRole() picks the role's module with one exhaustive switch. The pieces
+ * every role shares (config, validation, errors, auth, health, body parsing) are wired here, as
+ * APP_* providers so that test apps built from this module get them too.
+ */
+@Module({})
+export class AppModule implements NestModule {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  static forRole(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(config), ScheduleModule.forRoot(), roleModule(config.role)],
+      controllers: [HealthController],
+      providers: [
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }),
+        },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+    };
+  }
+
+  // The JSON parser is a middleware here (the app is created with bodyParser: false) so that its
+  // limit follows MAX_VALUE_BYTES and its errors go through AllExceptionsFilter.
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(json({ limit: bodyLimit(this.config) })).forRoutes('{*path}');
+  }
+}
+
+function roleModule(role: Role): DynamicModule {
+  switch (role) {
+    case Role.Registry:
+      return RegistryModule.forRoot();
+    case Role.Storage:
+      return StorageModule.forRoot();
+    case Role.Leader:
+      return LeaderModule.forRoot();
+    default: {
+      const unknown: never = role;
+      throw new Error(`unknown role ${String(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Clock, SystemClock } from './clock.js';
+import { NodeIdentity } from './node-identity.js';
+
+/** Global providers every role uses: the validated config, the clock and this node's identity. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: Clock, useClass: SystemClock },
+        { provide: NodeIdentity, useFactory: () => NodeIdentity.resolve(config) },
+      ],
+      exports: [APP_CONFIG, Clock, NodeIdentity],
+    };
+  }
+}

@@ -1,0 +1,137 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { Role } from './role.js';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no', ''].includes(v)) return false;
+  return value;
+};
+const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/**
+ * Every environment variable the app reads, with its rule. Validated once, before any module is
+ * built (see load-config.ts); nothing else in the code reads process.env.
+ */
+export class EnvironmentVariables {
+  @IsEnum(Role, { message: 'must be one of registry, storage, leader' })
+  ROLE!: Role;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer port number' })
+  @Min(0)
+  @Max(65535)
+  @IsOptional()
+  PORT?: number;
+
+  @IsString()
+  @MinLength(1)
+  @IsOptional()
+  HOST?: string;
+
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+    message: 'must be 1-63 characters of letters, digits, ".", "_" or "-"',
+  })
+  @IsOptional()
+  NODE_ID?: string;
+
+  @IsUrl(URL_OPTIONS, { message: 'must be an http(s) URL' })
+  @IsOptional()
+  ADVERTISE_URL?: string;
+
+  @IsUrl(URL_OPTIONS, { message: 'must be an http(s) URL' })
+  @IsOptional()
+  REGISTRY_URL?: string;
+
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  @MaxLength(4096)
+  @IsOptional()
+  CLUSTER_SECRET?: string;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  @IsOptional()
+  INSECURE?: boolean;
+
+  @IsString()
+  @MinLength(8, { message: 'must be at least 8 characters' })
+  @IsOptional()
+  API_TOKEN?: string;
+
+  @IsString()
+  @MinLength(1)
+  @IsOptional()
+  DATA_DIR?: string;
+
+  @IsIn(['lmdb', 'memory'], { message: 'must be lmdb or memory' })
+  @IsOptional()
+  STORAGE_ENGINE?: 'lmdb' | 'memory';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of bytes' })
+  @Min(1024 * 1024, { message: 'must be at least 1048576 (1 MiB)' })
+  @IsOptional()
+  CAPACITY_BYTES?: number;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer' })
+  @Min(1)
+  @Max(4096)
+  @IsOptional()
+  PARTITIONS?: number;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer' })
+  @Min(1)
+  @Max(64 * 1024 * 1024)
+  @IsOptional()
+  MAX_VALUE_BYTES?: number;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(10)
+  @IsOptional()
+  HEARTBEAT_INTERVAL_MS?: number;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(10)
+  @IsOptional()
+  LEASE_TTL_MS?: number;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(0)
+  @IsOptional()
+  DOWN_RETENTION_MS?: number;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(10)
+  @IsOptional()
+  REQUEST_TIMEOUT_MS?: number;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], {
+    message: 'must be one of fatal, error, warn, log, debug, verbose',
+  })
+  @IsOptional()
+  LOG_LEVEL?: string;
+}

@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp, listen } from './bootstrap.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
+import { NodeIdentity } from './common/node-identity.js';
+
+/** Starts one node: validate the environment, build the role's app, listen, announce. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`distributed-db: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  const url = await listen(app, config);
+  const { id } = app.get(NodeIdentity);
+  new Logger('Main').log(`${config.role} ${id} listening on ${url} (Swagger UI: ${url}/docs)`);
+
+  // Started by the local-cluster launcher with an IPC channel: if the launcher dies, so do we.
+  if (process.send) process.on('disconnect', () => void app.close().finally(() => process.exit(0)));
+}
+
+main().catch((error: unknown) => {
+  console.error('distributed-db: failed to start:', error);
+  process.exit(1);
+});
