@@ -58,3 +58,12 @@ export class ServiceUnavailableError extends DomainError {
     this.headers['Retry-After'] = String(retryAfterSeconds);
   }
 }
+
+/** A request carries an epoch older than the one already recorded (Generation Clock). */
+export class StaleEpochError extends DomainError {
+  readonly status = 409;
+  constructor(message: string, currentEpoch: number) {
+    super(message);
+    this.details.currentEpoch = currentEpoch;
+  }
+}

@@ -12,6 +12,7 @@ import { Role } from '../config/role.js';
 export class NodeIdentity {
   /** Set by main.ts after listen(): the port may be chosen by the OS (PORT=0). */
   private advertisedUrl?: string;
+  private readonly listeners: ((url: string) => void)[] = [];
 
   constructor(
     readonly id: string,
@@ -33,6 +34,12 @@ export class NodeIdentity {
 
   announce(url: string): void {
     this.advertisedUrl = url.replace(/\/+$/, '');
+    for (const listener of this.listeners) listener(this.advertisedUrl);
+  }
+
+  /** Called once the URL is known (membership registers right away instead of at the next tick). */
+  onAnnounce(listener: (url: string) => void): void {
+    this.listeners.push(listener);
   }
 }
 

@@ -1,8 +1,31 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { controlPlaneHttp, membershipProviders } from '../membership/membership.providers.js';
+import { NodeStatsSource, NoStats } from '../membership/node-stats.js';
+import { ClusterStateService } from './cluster-state.service.js';
+import { ClusterViewService } from './cluster-view.service.js';
+import { ClusterController } from './cluster.controller.js';
+import { KvController } from './kv.controller.js';
+import { KvService } from './kv.service.js';
+import { PlacementService } from './placement.service.js';
+import { StorageClient } from './storage-client.js';
 
+/** ROLE=leader: the front door. Learns the cluster, places partitions, forwards each request. */
 @Module({})
 export class LeaderModule {
   static forRoot(): DynamicModule {
-    return { module: LeaderModule };
+    return {
+      module: LeaderModule,
+      imports: [controlPlaneHttp],
+      controllers: [KvController, ClusterController],
+      providers: [
+        { provide: NodeStatsSource, useClass: NoStats },
+        ...membershipProviders,
+        ClusterStateService,
+        ClusterViewService,
+        PlacementService,
+        KvService,
+        StorageClient,
+      ],
+    };
   }
 }

@@ -1,0 +1,171 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { NodeStats, NodeStatus, RegisteredNode } from '../common/cluster-types.js';
+import { Role } from '../config/role.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RegistryClient } from '../membership/registry-client.js';
+import type { InventoryDto } from '../storage/dto/inventory.dto.js';
+import { PartitionTable } from './placement/partition-table.js';
+import { RevisionClock } from './revision-clock.js';
+import { StorageClient } from './storage-client.js';
+
+const JOB = 'leader-refresh';
+
+/** What the leader knows of one node. UNKNOWN: no longer (or not yet) in the registry's list. */
+export interface KnownNode {
+  id: string;
+  role: string;
+  url: string;
+  status: NodeStatus | 'UNKNOWN';
+  stats: NodeStats;
+  lastHeartbeatAt?: string;
+  /** Whether this storage node's inventory has been read since the leader started. */
+  inventoryKnown: boolean;
+}
+
+/**
+ * The leader's view of the cluster, rebuilt from the outside only (invariant 3): the registry says
+ * which nodes exist and how they are, each storage node's inventory says which partitions it holds
+ * at which epoch and the highest revision it has. Refreshed every heartbeat interval, so a change
+ * is seen within two. Nothing here is persisted.
+ */
+@Injectable()
+export class ClusterStateService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ClusterState');
+  readonly table: PartitionTable;
+  readonly clock = new RevisionClock();
+  private readonly nodes = new Map<string, KnownNode>();
+  /** Key count and bytes per partition, as its holder last reported them (for /cluster). */
+  private readonly partitionSizes = new Map<number, { keyCount: number; bytes: number }>();
+  /** True once the registry answered and every live storage node's inventory was read. */
+  private isReady = false;
+  private refreshing?: Promise<void>;
+
+  constructor(
+    private readonly registry: RegistryClient,
+    private readonly storage: StorageClient,
+    private readonly scheduler: SchedulerRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.table = new PartitionTable(config.partitions);
+  }
+
+  onApplicationBootstrap(): void {
+    void this.refresh();
+    this.scheduler.addInterval(JOB, setInterval(() => void this.refresh(), this.config.heartbeatIntervalMs));
+  }
+
+  onModuleDestroy(): void {
+    if (this.scheduler.doesExist('interval', JOB)) this.scheduler.deleteInterval(JOB);
+  }
+
+  get ready(): boolean {
+    return this.isReady;
+  }
+
+  node(id: string): KnownNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  allNodes(): KnownNode[] {
+    return [...this.nodes.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  storageNodes(): KnownNode[] {
+    return this.allNodes().filter((n) => n.role === Role.Storage);
+  }
+
+  /**
+   * Storage nodes the registry knows whose partitions the leader has not read yet. While any
+   * exists, an unplaced partition might in fact live there, so it must not be placed again.
+   */
+  unreportedNodes(): KnownNode[] {
+    return this.storageNodes().filter((n) => n.status !== 'UNKNOWN' && !n.inventoryKnown);
+  }
+
+  partitionStats(partition: number): { keyCount: number; bytes: number } | undefined {
+    return this.partitionSizes.get(partition);
+  }
+
+  /** Runs one refresh, or joins the one in flight. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /** Records a placement this leader just made (the node has already persisted it). */
+  recordPlacement(partition: number, epoch: number, replicas: string[]): void {
+    this.table.offer(partition, { epoch, replicas });
+  }
+
+  private async doRefresh(): Promise<void> {
+    let listed: RegisteredNode[];
+    try {
+      listed = await this.registry.list();
+    } catch (error) {
+      this.logger.warn(`registry unreachable: ${(error as Error).message}; keeping the last known nodes`);
+      return;
+    }
+    this.merge(listed);
+    const live = this.storageNodes().filter((n) => n.status === 'UP' || n.status === 'SUSPECT');
+    const results = await Promise.all(live.map((n) => this.readInventory(n)));
+    if (!this.isReady && results.every(Boolean)) {
+      this.isReady = true;
+      this.logger.log(
+        `partition table rebuilt from ${live.length} storage node(s): ${this.table.placed().length}/${this.table.size} partitions placed, revision ${this.clock.current}`,
+      );
+    }
+  }
+
+  private merge(listed: RegisteredNode[]): void {
+    const seen = new Set<string>();
+    for (const entry of listed) {
+      seen.add(entry.id);
+      const known = this.nodes.get(entry.id);
+      if (known && known.status !== entry.status) this.logger.log(`node ${entry.id} is ${entry.status}`);
+      if (!known) this.logger.log(`node ${entry.id} (${entry.role}) discovered at ${entry.url}`);
+      this.nodes.set(entry.id, {
+        id: entry.id,
+        role: entry.role,
+        url: entry.url,
+        status: entry.status,
+        stats: entry.stats,
+        lastHeartbeatAt: entry.lastHeartbeatAt,
+        // A node that restarted (new URL or came back from DOWN) must report again.
+        inventoryKnown: (known?.inventoryKnown ?? false) && known?.url === entry.url && entry.status !== 'DOWN',
+      });
+    }
+    for (const node of this.nodes.values()) {
+      if (!seen.has(node.id) && node.status !== 'UNKNOWN') {
+        this.logger.log(`node ${node.id} left the registry`);
+        node.status = 'UNKNOWN';
+        node.inventoryKnown = false;
+      }
+    }
+  }
+
+  private async readInventory(node: KnownNode): Promise<boolean> {
+    let inventory: InventoryDto;
+    try {
+      inventory = await this.storage.inventory(node.url);
+    } catch (error) {
+      this.logger.debug(`inventory of ${node.id} unavailable: ${(error as Error).message}`);
+      return false;
+    }
+    if (inventory.nodeId !== node.id) {
+      this.logger.warn(`${node.url} answers as ${inventory.nodeId}, registered as ${node.id}; ignoring it`);
+      return false;
+    }
+    this.clock.observe(inventory.maxRevision);
+    for (const p of inventory.partitions) {
+      this.clock.observe(p.epoch);
+      if (p.replicas.includes(node.id)) this.partitionSizes.set(p.partition, { keyCount: p.keyCount, bytes: p.bytes });
+      if (this.table.offer(p.partition, { epoch: p.epoch, replicas: p.replicas }) && this.isReady) {
+        this.logger.log(`partition ${p.partition} learned from ${node.id}: epoch ${p.epoch} on ${p.replicas.join(',')}`);
+      }
+    }
+    node.stats = { usedBytes: inventory.usedBytes, capacityBytes: inventory.capacityBytes, keyCount: inventory.keyCount };
+    node.inventoryKnown = true;
+    return true;
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { NodeIdentity } from '../common/node-identity.js';
+import { ClusterStateService } from './cluster-state.service.js';
+import type { ClusterViewDto } from './dto/cluster.dto.js';
+
+/** Turns the leader's state into the /cluster answer (what `ddb cluster` prints). */
+@Injectable()
+export class ClusterViewService {
+  constructor(
+    private readonly state: ClusterStateService,
+    private readonly identity: NodeIdentity,
+  ) {}
+
+  snapshot(): ClusterViewDto {
+    const counts = this.state.table.countsByNode();
+    return {
+      leader: { id: this.identity.id, url: this.identity.url, ready: this.state.ready, revision: this.state.clock.current },
+      partitionCount: this.state.table.size,
+      replicationFactor: 1,
+      nodes: this.state.allNodes().map((n) => ({
+        id: n.id,
+        role: n.role,
+        url: n.url,
+        status: n.status,
+        ...n.stats,
+        partitions: counts.get(n.id) ?? 0,
+        lastHeartbeatAt: n.lastHeartbeatAt,
+      })),
+      partitions: this.state.table.placed().map(([partition, placement]) => {
+        const stats = this.state.partitionStats(partition);
+        const live = placement.replicas.filter((id) => {
+          const status = this.state.node(id)?.status;
+          return status === 'UP' || status === 'SUSPECT';
+        });
+        return {
+          partition,
+          epoch: placement.epoch,
+          replicas: [...placement.replicas],
+          state: live.length === placement.replicas.length ? 'healthy' : live.length === 0 ? 'unavailable' : 'under-replicated',
+          ...stats,
+        };
+      }),
+      unplaced: this.state.table.unplaced(),
+    };
+  }
+}

@@ -1,0 +1,82 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable } from '@nestjs/common';
+import { isAxiosError } from 'axios';
+import { firstValueFrom } from 'rxjs';
+import { bearerHeader } from '../common/bearer.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { AssignmentDto, InventoryDto } from '../storage/dto/inventory.dto.js';
+import type { OpDto, OpResultDto } from '../storage/dto/ops.dto.js';
+import type { ScanRequestDto, ScanResponseDto } from '../storage/dto/scan.dto.js';
+
+/** A storage node could not be reached, timed out, or failed: the caller decides what that means. */
+export class NodeUnreachableError extends Error {
+  constructor(
+    readonly nodeUrl: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** A storage node refused a request (4xx): a bug or a stale view, never retried blindly. */
+export class NodeRejectedError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`storage node answered ${status}: ${JSON.stringify(body)}`);
+  }
+}
+
+/**
+ * The leader's client for the storage nodes' internal API, with the cluster secret, a timeout and
+ * keep-alive connections. A provider of its own so tests can put in-process nodes behind it.
+ */
+@Injectable()
+export class StorageClient {
+  constructor(
+    private readonly http: HttpService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async ops(url: string, ops: OpDto[]): Promise<OpResultDto[]> {
+    return (await this.call<{ results: OpResultDto[] }>(url, 'POST', '/internal/ops', { ops })).results;
+  }
+
+  async scan(url: string, request: ScanRequestDto): Promise<ScanResponseDto> {
+    return this.call<ScanResponseDto>(url, 'POST', '/internal/scan', request);
+  }
+
+  async assign(url: string, partition: number, assignment: AssignmentDto): Promise<void> {
+    await this.call(url, 'PUT', `/internal/partitions/${partition}/assignment`, assignment);
+  }
+
+  async inventory(url: string): Promise<InventoryDto> {
+    return this.call<InventoryDto>(url, 'GET', '/internal/inventory');
+  }
+
+  private async call<T>(url: string, method: string, path: string, data?: unknown): Promise<T> {
+    try {
+      const response = await firstValueFrom(
+        this.http.request<T>({
+          method,
+          url: `${url}${path}`,
+          data,
+          timeout: this.config.requestTimeoutMs,
+          headers: bearerHeader(this.config.clusterSecret),
+        }),
+      );
+      return response.data;
+    } catch (error) {
+      if (isAxiosError(error) && error.response && error.response.status < 500) {
+        throw new NodeRejectedError(error.response.status, error.response.data);
+      }
+      const reason = isAxiosError(error)
+        ? error.response
+          ? `answered ${error.response.status}`
+          : (error.code ?? error.message)
+        : String(error);
+      throw new NodeUnreachableError(url, reason);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMinSize, IsInt, IsString, Min } from 'class-validator';
+
+export class AssignmentDto {
+  @ApiProperty({ example: 7, description: 'only grows; an older epoch is refused (409)' })
+  @IsInt()
+  @Min(1)
+  epoch!: number;
+
+  @ApiProperty({ example: ['storage-1'], description: 'the node ids holding this partition' })
+  @IsString({ each: true })
+  @ArrayMinSize(1)
+  replicas!: string[];
+}
+
+export class PartitionInventoryDto {
+  @ApiProperty({ example: 17 }) partition!: number;
+  @ApiProperty({ example: 7 }) epoch!: number;
+  @ApiProperty({ example: ['storage-1'] }) replicas!: string[];
+  @ApiProperty({ example: 120 }) keyCount!: number;
+  @ApiProperty({ example: 5120 }) bytes!: number;
+}
+
+export class InventoryDto {
+  @ApiProperty({ example: 'storage-1' }) nodeId!: string;
+  @ApiProperty({ example: 1042, description: 'highest revision held, tombstones included' }) maxRevision!: number;
+  @ApiProperty({ example: 1048576 }) usedBytes!: number;
+  @ApiProperty({ example: 10737418240 }) capacityBytes!: number;
+  @ApiProperty({ example: 2400 }) keyCount!: number;
+  @ApiProperty({ type: [PartitionInventoryDto] }) partitions!: PartitionInventoryDto[];
+}

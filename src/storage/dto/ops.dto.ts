@@ -1,0 +1,70 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+
+export const MAX_OPS_PER_BATCH = 1000;
+export type OpType = 'get' | 'put' | 'delete';
+
+/** One operation of a batch. `value` goes with put; `revision` (issued by the leader) with put and delete. */
+export class OpDto {
+  @ApiProperty({ enum: ['get', 'put', 'delete'], example: 'put' })
+  @IsIn(['get', 'put', 'delete'])
+  type!: OpType;
+
+  @ApiProperty({ example: 17, description: 'partition = stableHash(key) mod PARTITIONS' })
+  @IsInt()
+  @Min(0)
+  partition!: number;
+
+  @ApiProperty({ example: 'users/42' })
+  @IsString()
+  key!: string;
+
+  @ApiPropertyOptional({ example: '{"name":"Ada"}' })
+  @IsOptional()
+  @IsString()
+  value?: string;
+
+  @ApiPropertyOptional({ example: 1042 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  revision?: number;
+}
+
+export class OpsRequestDto {
+  @ApiProperty({ type: [OpDto], description: `1..${MAX_OPS_PER_BATCH} operations, applied in order, writes in one durable commit` })
+  @ValidateNested({ each: true })
+  @Type(() => OpDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_OPS_PER_BATCH)
+  ops!: OpDto[];
+}
+
+export class RecordDto {
+  @ApiProperty({ example: 1042 }) revision!: number;
+  @ApiProperty({ example: '{"name":"Ada"}', nullable: true, type: String, description: 'null for a tombstone' })
+  value!: string | null;
+}
+
+/** The result of one op. Exactly one of record (get), applied+previous (put/delete) or error is set. */
+export class OpResultDto {
+  @ApiPropertyOptional({ type: RecordDto, nullable: true, description: 'get: the stored record, or null' })
+  record?: RecordDto | null;
+
+  @ApiPropertyOptional({ description: 'put/delete: false when a record at or above this revision was already stored' })
+  applied?: boolean;
+
+  @ApiPropertyOptional({ type: RecordDto, nullable: true, description: 'put/delete: what was stored before' })
+  previous?: RecordDto | null;
+
+  @ApiPropertyOptional({ enum: ['not-owner', 'invalid'] })
+  error?: 'not-owner' | 'invalid';
+
+  @ApiPropertyOptional({ example: 'partition 17 is not assigned to storage-2' })
+  message?: string;
+}
+
+export class OpsResponseDto {
+  @ApiProperty({ type: [OpResultDto] }) results!: OpResultDto[];
+}

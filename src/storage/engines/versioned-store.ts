@@ -1,0 +1,124 @@
+import type {
+  PartitionAssignment,
+  PartitionStats,
+  ScanItem,
+  ScanRequest,
+  ScanResult,
+  StorageEngine,
+  StoredRecord,
+  WriteOp,
+  WriteOutcome,
+} from './storage-engine.js';
+
+/** One key/record pair as a backend's range read yields it, in key order within a partition. */
+export interface RawEntry {
+  key: string;
+  record: StoredRecord;
+}
+
+/**
+ * The rules every engine shares (highest revision wins, tombstones, stats, the partition-merging
+ * scan), over four primitives a backend supplies: read a record, write a batch atomically, range
+ * over a partition from a key, and persist assignments.
+ */
+export abstract class VersionedStore implements StorageEngine {
+  /** Live keys and bytes per partition, kept in memory and rebuilt by a scan at open. */
+  private readonly stats = new Map<number, PartitionStats>();
+  /** Highest revision seen; the leader continues above the maximum of all nodes after a restart. */
+  private highestRevision = 0;
+  protected readonly assigned = new Map<number, PartitionAssignment>();
+
+  protected abstract readRecord(partition: number, key: string): StoredRecord | undefined;
+  /** Runs `body` so that its writes commit atomically and durably; resolves after the commit. */
+  protected abstract atomically<T>(body: (put: (p: number, k: string, r: StoredRecord) => void) => T): Promise<T>;
+  protected abstract range(partition: number, fromKey: string): Iterable<RawEntry>;
+  protected abstract allEntries(): Iterable<RawEntry & { partition: number }>;
+  protected abstract loadAssignments(): Iterable<[number, PartitionAssignment]>;
+  protected abstract persistAssignment(partition: number, assignment: PartitionAssignment): Promise<void>;
+  protected abstract openBackend(): Promise<void>;
+  abstract close(): Promise<void>;
+
+  async open(): Promise<void> {
+    await this.openBackend();
+    for (const [partition, assignment] of this.loadAssignments()) this.assigned.set(partition, assignment);
+    for (const { partition, key, record } of this.allEntries()) this.account(partition, key, null, record);
+  }
+
+  get(partition: number, key: string): StoredRecord | undefined {
+    return this.readRecord(partition, key);
+  }
+
+  async write(ops: readonly WriteOp[]): Promise<WriteOutcome[]> {
+    return this.atomically((put) =>
+      ops.map((op) => {
+        const previous = this.readRecord(op.partition, op.key) ?? null;
+        if (previous && previous.revision >= op.revision) return { applied: false, previous };
+        const record = { revision: op.revision, value: op.value };
+        put(op.partition, op.key, record);
+        this.account(op.partition, op.key, previous, record);
+        return { applied: true, previous };
+      }),
+    );
+  }
+
+  scan(request: ScanRequest): ScanResult {
+    const perPartition = request.partitions.map((p) => this.scanPartition(p, request));
+    const merged = perPartition.flatMap((r) => r.items).sort((a, b) => compareKeys(a.key, b.key));
+    const items = merged.slice(0, request.limit);
+    return { items, more: merged.length > request.limit || perPartition.some((r) => r.more) };
+  }
+
+  assignments(): ReadonlyMap<number, PartitionAssignment> {
+    return this.assigned;
+  }
+
+  async assign(partition: number, assignment: PartitionAssignment): Promise<void> {
+    await this.persistAssignment(partition, assignment);
+    this.assigned.set(partition, { epoch: assignment.epoch, replicas: [...assignment.replicas] });
+  }
+
+  partitionStats(): ReadonlyMap<number, PartitionStats> {
+    return this.stats;
+  }
+
+  maxRevision(): number {
+    return this.highestRevision;
+  }
+
+  /** Up to limit matching items of one partition, and whether more exist after them. */
+  private scanPartition(partition: number, request: ScanRequest): ScanResult {
+    const from = request.after !== undefined && compareKeys(request.after, request.prefix) >= 0 ? request.after : request.prefix;
+    const items: ScanItem[] = [];
+    for (const { key, record } of this.range(partition, from)) {
+      if (!key.startsWith(request.prefix)) break;
+      if (request.after !== undefined && compareKeys(key, request.after) <= 0) continue;
+      if (record.value === null && !request.includeTombstones) continue;
+      if (items.length === request.limit) return { items, more: true };
+      items.push({ partition, key, revision: record.revision, value: record.value });
+    }
+    return { items, more: false };
+  }
+
+  private account(partition: number, key: string, before: StoredRecord | null, after: StoredRecord): void {
+    this.highestRevision = Math.max(this.highestRevision, after.revision);
+    const stats = this.stats.get(partition) ?? { keyCount: 0, bytes: 0 };
+    if (before?.value != null) {
+      stats.keyCount -= 1;
+      stats.bytes -= recordBytes(key, before.value);
+    }
+    if (after.value !== null) {
+      stats.keyCount += 1;
+      stats.bytes += recordBytes(key, after.value);
+    }
+    this.stats.set(partition, stats);
+  }
+}
+
+function recordBytes(key: string, value: string): number {
+  return Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8');
+}
+
+/** Key order is UTF-8 byte order (what LMDB uses), which differs from JS string order for astral characters. */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}

@@ -1,0 +1,153 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { NodeStats } from '../common/cluster-types.js';
+import { InvalidInputError, StaleEpochError } from '../common/errors.js';
+import { assertValidKey, assertValidPrefix } from '../common/keys.js';
+import { NodeIdentity } from '../common/node-identity.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { NodeStatsSource } from '../membership/node-stats.js';
+import type { AssignmentDto, InventoryDto } from './dto/inventory.dto.js';
+import type { OpDto, OpResultDto } from './dto/ops.dto.js';
+import type { ScanRequestDto, ScanResponseDto } from './dto/scan.dto.js';
+import { STORAGE_ENGINE, type StorageEngine, type WriteOp } from './engines/storage-engine.js';
+
+/**
+ * The storage node's data API over its engine. It trusts the leader for placement and revisions,
+ * but refuses writes to partitions it was not assigned (a leader with a stale table must not
+ * scatter data), and keeps the highest revision per key (see storage-engine.ts).
+ */
+@Injectable()
+export class StorageService extends NodeStatsSource implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Storage');
+
+  constructor(
+    @Inject(STORAGE_ENGINE) private readonly engine: StorageEngine,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly identity: NodeIdentity,
+  ) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.engine.open();
+    const stats = this.stats();
+    this.logger.log(
+      `${this.config.storageEngine} engine open: ${stats.keyCount} keys, ${this.engine.assignments().size} partitions, max revision ${this.engine.maxRevision()}`,
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.engine.close();
+  }
+
+  /** Runs a batch: reads answer from the state before the batch's writes; writes commit together. */
+  async execute(ops: OpDto[]): Promise<OpResultDto[]> {
+    const results: OpResultDto[] = new Array(ops.length);
+    const writes: { index: number; op: WriteOp }[] = [];
+    ops.forEach((op, index) => {
+      const problem = this.check(op);
+      if (problem) {
+        results[index] = problem;
+      } else if (op.type === 'get') {
+        results[index] = { record: this.engine.get(op.partition, op.key) ?? null };
+      } else {
+        const value = op.type === 'put' ? op.value! : null;
+        writes.push({ index, op: { partition: op.partition, key: op.key, revision: op.revision!, value } });
+      }
+    });
+    if (writes.length > 0) {
+      const outcomes = await this.engine.write(writes.map((w) => w.op));
+      outcomes.forEach((outcome, i) => (results[writes[i].index] = outcome));
+    }
+    return results;
+  }
+
+  scan(request: ScanRequestDto): ScanResponseDto {
+    const prefix = request.prefix ?? '';
+    assertValidPrefix(prefix);
+    for (const p of request.partitions) this.assertPartition(p);
+    const { items, more } = this.engine.scan({
+      partitions: [...new Set(request.partitions)],
+      prefix,
+      after: request.after,
+      limit: request.limit,
+      includeTombstones: request.tombstones === true,
+    });
+    return {
+      items: items.map(({ partition, key, revision, value }) =>
+        request.values || request.tombstones ? { partition, key, revision, value } : { partition, key, revision },
+      ),
+      more,
+    };
+  }
+
+  async assign(partition: number, assignment: AssignmentDto): Promise<AssignmentDto & { partition: number }> {
+    this.assertPartition(partition);
+    const current = this.engine.assignments().get(partition);
+    if (current && current.epoch > assignment.epoch) {
+      throw new StaleEpochError(
+        `partition ${partition} is at epoch ${current.epoch}; refusing epoch ${assignment.epoch}`,
+        current.epoch,
+      );
+    }
+    await this.engine.assign(partition, assignment);
+    if (!current || current.epoch !== assignment.epoch) {
+      this.logger.log(`partition ${partition}: epoch ${assignment.epoch}, replicas ${assignment.replicas.join(',')}`);
+    }
+    return { partition, epoch: assignment.epoch, replicas: assignment.replicas };
+  }
+
+  inventory(): InventoryDto {
+    const stats = this.engine.partitionStats();
+    const assignments = this.engine.assignments();
+    const ids = [...new Set([...assignments.keys(), ...stats.keys()])].sort((a, b) => a - b);
+    return {
+      nodeId: this.identity.id,
+      maxRevision: this.engine.maxRevision(),
+      ...this.totals(),
+      partitions: ids.map((partition) => ({
+        partition,
+        epoch: assignments.get(partition)?.epoch ?? 0,
+        replicas: assignments.get(partition)?.replicas ?? [],
+        keyCount: stats.get(partition)?.keyCount ?? 0,
+        bytes: stats.get(partition)?.bytes ?? 0,
+      })),
+    };
+  }
+
+  stats(): NodeStats {
+    return this.totals();
+  }
+
+  private totals(): { usedBytes: number; capacityBytes: number; keyCount: number } {
+    let usedBytes = 0;
+    let keyCount = 0;
+    for (const s of this.engine.partitionStats().values()) {
+      usedBytes += s.bytes;
+      keyCount += s.keyCount;
+    }
+    return { usedBytes, capacityBytes: this.config.capacityBytes, keyCount };
+  }
+
+  private check(op: OpDto): OpResultDto | undefined {
+    try {
+      this.assertPartition(op.partition);
+      assertValidKey(op.key);
+      if (op.type === 'get') return undefined;
+      if (op.revision === undefined) throw new InvalidInputError(`${op.type} needs a revision`);
+      if (op.type === 'put' && op.value === undefined) throw new InvalidInputError('put needs a value');
+    } catch (error) {
+      return { error: 'invalid', message: (error as Error).message };
+    }
+    const assignment = this.engine.assignments().get(op.partition);
+    if (!assignment?.replicas.includes(this.identity.id)) {
+      return { error: 'not-owner', message: `partition ${op.partition} is not assigned to ${this.identity.id}` };
+    }
+    return undefined;
+  }
+
+  private assertPartition(partition: number): void {
+    if (partition >= this.config.partitions) {
+      throw new InvalidInputError(`partition ${partition} is out of range (PARTITIONS=${this.config.partitions})`);
+    }
+  }
+}
