@@ -1,11 +1,12 @@
 import { Inject, Module, ValidationPipe, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { json } from 'express';
 import { AuthGuard } from './common/auth.guard.js';
 import { CoreModule } from './common/core.module.js';
 import { HealthController } from './common/health.controller.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
+import { JsonBodyInterceptor } from './common/json-body.interceptor.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { Role } from './config/role.js';
 import { LeaderModule } from './leader/leader.module.js';
@@ -38,6 +39,7 @@ export class AppModule implements NestModule {
         },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
       ],
     };
   }

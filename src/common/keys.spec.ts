@@ -14,6 +14,8 @@ describe('key and value rules', () => {
     ['a NUL', 'a\u0000b'],
     ['DEL', 'a\u007f'],
     ['a lone surrogate', 'a\ud800'],
+    ['only a dot', '.'],
+    ['only two dots', '..'],
   ])('rejects a key with %s', (_, key) => {
     expect(() => assertValidKey(key)).toThrow(InvalidInputError);
   });

@@ -13,6 +13,9 @@ export function assertValidKey(key: unknown, what = 'key'): asserts key is strin
     throw new InvalidInputError(`${what} is ${bytes} bytes; the limit is ${MAX_KEY_BYTES} UTF-8 bytes`);
   }
   if (CONTROL.test(key)) throw new InvalidInputError(`${what} must not contain control characters`);
+  // URL parsers (fetch, curl, proxies) collapse a path segment of "." or "..", so such a key could
+  // be written by one client and never read by another.
+  if (what === 'key' && (key === '.' || key === '..')) throw new InvalidInputError(`key must not be "." or ".."`);
 }
 
 /** A prefix may be empty; otherwise the same rules as a key. */

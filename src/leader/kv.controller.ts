@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -13,9 +13,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Credential, Requires } from '../common/auth.guard.js';
-import { InvalidInputError } from '../common/errors.js';
 import { etagOf, parseConditions } from './conditional-headers.js';
 import { KeyValueDto, ListQueryDto, ListResultDto, PutResultDto, PutValueDto } from './dto/kv.dto.js';
 import { KvService } from './kv.service.js';
@@ -67,10 +66,8 @@ export class KvController {
     @Body() body: PutValueDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<PutResultDto> {
-    if (!req.is('application/json')) throw new InvalidInputError('Content-Type must be application/json');
     const outcome = await this.kv.put(key.join('/'), body.value, parseConditions(ifMatch, ifNoneMatch));
     res.status(outcome.created ? 201 : 200).setHeader('ETag', etagOf(outcome.revision));
     return { key: outcome.key, revision: outcome.revision };
