@@ -19,10 +19,16 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   const url = await listen(app, config);
   const { id } = app.get(NodeIdentity);
+  process.title = `ddb-${id}`; // so `ps` and `pkill -f ddb-storage-2` find a node by its id
   new Logger('Main').log(`${config.role} ${id} listening on ${url} (Swagger UI: ${url}/docs)`);
 
-  // Started by the local-cluster launcher with an IPC channel: if the launcher dies, so do we.
-  if (process.send) process.on('disconnect', () => void app.close().finally(() => process.exit(0)));
+  // Started by the local-cluster launcher with an IPC channel: if the launcher dies, so do we,
+  // including when it died while we were still booting.
+  if (process.send) {
+    const stop = () => void app.close().finally(() => process.exit(0));
+    if (process.connected) process.on('disconnect', stop);
+    else stop();
+  }
 }
 
 main().catch((error: unknown) => {
