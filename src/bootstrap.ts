@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { NodeIdentity } from './common/node-identity.js';
@@ -21,8 +22,13 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
 
 /** Listens, then tells the node who it is reachable as (membership starts registering from then on). */
 export async function listen(app: INestApplication, config: AppConfig): Promise<string> {
+  const server = app.getHttpServer() as Server;
+  // Keep idle connections open longer than clients keep them in their pools (30 s, see
+  // membership.providers.ts), so a client never reuses a socket the server is closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address() as AddressInfo;
+  const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = config.advertiseUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   app.get(NodeIdentity).announce(url);

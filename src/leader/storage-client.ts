@@ -8,6 +8,8 @@ import type { AssignmentDto, InventoryDto } from '../storage/dto/inventory.dto.j
 import type { OpDto, OpResultDto } from '../storage/dto/ops.dto.js';
 import type { ScanRequestDto, ScanResponseDto } from '../storage/dto/scan.dto.js';
 
+const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'socket hang up']);
+
 /** A storage node could not be reached, timed out, or failed: the caller decides what that means. */
 export class NodeUnreachableError extends Error {
   constructor(
@@ -55,7 +57,23 @@ export class StorageClient {
     return this.call<InventoryDto>(url, 'GET', '/internal/inventory');
   }
 
+  /**
+   * One retry when a pooled keep-alive socket turns out to be closed (ECONNRESET before any answer).
+   * Safe for every call here: reads have no effect, and a write carries its revision, so applying
+   * it twice is the same as once (storage-engine.ts).
+   */
   private async call<T>(url: string, method: string, path: string, data?: unknown): Promise<T> {
+    try {
+      return await this.callOnce<T>(url, method, path, data);
+    } catch (error) {
+      if (error instanceof NodeUnreachableError && STALE_SOCKET.has(error.message)) {
+        return this.callOnce<T>(url, method, path, data);
+      }
+      throw error;
+    }
+  }
+
+  private async callOnce<T>(url: string, method: string, path: string, data?: unknown): Promise<T> {
     try {
       const response = await firstValueFrom(
         this.http.request<T>({

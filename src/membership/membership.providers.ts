@@ -11,5 +11,10 @@ import { RegistryClient } from './registry-client.js';
  */
 export const membershipProviders: Provider[] = [RegistryClient, MembershipService];
 
-/** The control-plane HTTP client: @nestjs/axios with one keep-alive agent. */
-export const controlPlaneHttp = HttpModule.register({ httpAgent: new Agent({ keepAlive: true }) });
+/**
+ * The internal HTTP client: @nestjs/axios with a keep-alive agent. Idle sockets are dropped after
+ * 30 s, well before the servers' 65 s keep-alive timeout (bootstrap.ts).
+ */
+export const controlPlaneHttp = HttpModule.register({
+  httpAgent: new Agent({ keepAlive: true, timeout: 30_000, maxSockets: 64 }),
+});

@@ -146,7 +146,7 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
   }
 
   private assertPartition(partition: number): void {
-    if (partition >= this.config.partitions) {
+    if (!Number.isInteger(partition) || partition < 0 || partition >= this.config.partitions) {
       throw new InvalidInputError(`partition ${partition} is out of range (PARTITIONS=${this.config.partitions})`);
     }
   }

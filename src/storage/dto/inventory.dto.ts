@@ -1,10 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMinSize, IsInt, IsString, Min } from 'class-validator';
+import { ArrayMinSize, IsInt, IsString, Max, Min } from 'class-validator';
 
 export class AssignmentDto {
   @ApiProperty({ example: 7, description: 'only grows; an older epoch is refused (409)' })
   @IsInt()
   @Min(1)
+  // Epochs come from the leader's revision clock: above 2^53-1 it could no longer issue a higher one.
+  @Max(Number.MAX_SAFE_INTEGER)
   epoch!: number;
 
   @ApiProperty({ example: ['storage-1'], description: 'the node ids holding this partition' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 
 export const MAX_OPS_PER_BATCH = 1000;
 export type OpType = 'get' | 'put' | 'delete';
@@ -29,6 +29,8 @@ export class OpDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  // Above 2^53-1 a number stops being exact: the leader's clock could no longer issue a higher one.
+  @Max(Number.MAX_SAFE_INTEGER)
   revision?: number;
 }
 
