@@ -24,6 +24,18 @@ const toBool = ({ value }: { value: unknown }): unknown => {
   if (['false', '0', 'no', ''].includes(v)) return false;
   return value;
 };
+/** An optional whole number from min to max, read from a string, with one message for every way it can be wrong. */
+function IntVar(min: number, max = Number.MAX_SAFE_INTEGER, unit?: string): PropertyDecorator {
+  const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+  const message = `must be a whole number ${range}${unit ? ` (${unit})` : ''}`;
+  // class-validator checks in registration order and stops at the first failure (stopAtFirstError).
+  return (target, key) => {
+    for (const decorate of [IsInt({ message }), Min(min, { message }), Max(max, { message }), IsOptional(), Transform(toInt)]) {
+      decorate(target, key);
+    }
+  };
+}
+
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
@@ -34,11 +46,7 @@ export class EnvironmentVariables {
   @IsEnum(Role, { message: 'must be one of registry, storage, leader' })
   ROLE!: Role;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer port number' })
-  @Min(0)
-  @Max(65535)
-  @IsOptional()
+  @IntVar(0, 65535)
   PORT?: number;
 
   @IsString()
@@ -85,48 +93,25 @@ export class EnvironmentVariables {
   @IsOptional()
   STORAGE_ENGINE?: 'lmdb' | 'memory';
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number of bytes' })
-  @Min(1024 * 1024, { message: 'must be at least 1048576 (1 MiB)' })
-  @IsOptional()
+  @IntVar(1024 * 1024, Number.MAX_SAFE_INTEGER, 'bytes')
   CAPACITY_BYTES?: number;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer' })
-  @Min(1)
-  @Max(4096)
-  @IsOptional()
+  @IntVar(1, 4096)
   PARTITIONS?: number;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer' })
-  @Min(1)
-  @Max(64 * 1024 * 1024)
-  @IsOptional()
+  @IntVar(1, 64 * 1024 * 1024, 'bytes')
   MAX_VALUE_BYTES?: number;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of milliseconds' })
-  @Min(10)
-  @IsOptional()
+  @IntVar(10, Number.MAX_SAFE_INTEGER, 'milliseconds')
   HEARTBEAT_INTERVAL_MS?: number;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of milliseconds' })
-  @Min(10)
-  @IsOptional()
+  @IntVar(10, Number.MAX_SAFE_INTEGER, 'milliseconds')
   LEASE_TTL_MS?: number;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of milliseconds' })
-  @Min(0)
-  @IsOptional()
+  @IntVar(0, Number.MAX_SAFE_INTEGER, 'milliseconds')
   DOWN_RETENTION_MS?: number;
 
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of milliseconds' })
-  @Min(10)
-  @IsOptional()
+  @IntVar(10, Number.MAX_SAFE_INTEGER, 'milliseconds')
   REQUEST_TIMEOUT_MS?: number;
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], {

@@ -19,7 +19,7 @@ export interface KnownNode {
   status: NodeStatus | 'UNKNOWN';
   stats: NodeStats;
   lastHeartbeatAt?: string;
-  /** Whether this storage node's inventory has been read since the leader started. */
+  /** Whether this storage node's inventory has been read at least once since the leader started. */
   inventoryKnown: boolean;
 }
 
@@ -39,6 +39,8 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
   private readonly partitionSizes = new Map<number, { keyCount: number; bytes: number }>();
   /** True once the registry answered and every live storage node's inventory was read. */
   private isReady = false;
+  /** Whether the last registry call answered (shown as the registry's row in /cluster). */
+  private registryAnswered = false;
   private refreshing?: Promise<void>;
 
   constructor(
@@ -61,6 +63,10 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
 
   get ready(): boolean {
     return this.isReady;
+  }
+
+  get registryReachable(): boolean {
+    return this.registryAnswered;
   }
 
   node(id: string): KnownNode | undefined {
@@ -102,7 +108,9 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
     let listed: RegisteredNode[];
     try {
       listed = await this.registry.list();
+      this.registryAnswered = true;
     } catch (error) {
+      this.registryAnswered = false;
       this.logger.warn(`registry unreachable: ${(error as Error).message}; keeping the last known nodes`);
       return;
     }
@@ -131,15 +139,15 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
         status: entry.status,
         stats: entry.stats,
         lastHeartbeatAt: entry.lastHeartbeatAt,
-        // A node that restarted (new URL or came back from DOWN) must report again.
-        inventoryKnown: (known?.inventoryKnown ?? false) && known?.url === entry.url && entry.status !== 'DOWN',
+        // Sticky: once read, the leader knows what the node holds, and a node that is down cannot be
+        // given anything new meanwhile (there is one leader). Live nodes are re-read every refresh.
+        inventoryKnown: known?.inventoryKnown ?? false,
       });
     }
     for (const node of this.nodes.values()) {
       if (!seen.has(node.id) && node.status !== 'UNKNOWN') {
         this.logger.log(`node ${node.id} left the registry`);
         node.status = 'UNKNOWN';
-        node.inventoryKnown = false;
       }
     }
   }

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { NodeIdentity } from '../common/node-identity.js';
 import { ClusterStateService } from './cluster-state.service.js';
 import type { ClusterViewDto } from './dto/cluster.dto.js';
@@ -9,6 +10,7 @@ export class ClusterViewService {
   constructor(
     private readonly state: ClusterStateService,
     private readonly identity: NodeIdentity,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   snapshot(): ClusterViewDto {
@@ -17,15 +19,24 @@ export class ClusterViewService {
       leader: { id: this.identity.id, url: this.identity.url, ready: this.state.ready, revision: this.state.clock.current },
       partitionCount: this.state.table.size,
       replicationFactor: 1,
-      nodes: this.state.allNodes().map((n) => ({
+      nodes: [
+        {
+          id: 'registry',
+          role: 'registry',
+          url: this.config.registryUrl ?? '',
+          status: this.state.registryReachable ? 'UP' : 'DOWN',
+          partitions: 0,
+        },
+        ...this.state.allNodes().map((n) => ({
         id: n.id,
         role: n.role,
         url: n.url,
         status: n.status,
         ...n.stats,
         partitions: counts.get(n.id) ?? 0,
-        lastHeartbeatAt: n.lastHeartbeatAt,
-      })),
+          lastHeartbeatAt: n.lastHeartbeatAt,
+        })),
+      ],
       partitions: this.state.table.placed().map(([partition, placement]) => {
         const stats = this.state.partitionStats(partition);
         const live = placement.replicas.filter((id) => {

@@ -592,6 +592,23 @@ describe('leader (e2e)', () => {
     );
 
     it(
+      'a node that is DOWN after it reported: new partitions are placed on the live nodes',
+      async () => {
+        cluster.registry.setStatus('s2', 'DOWN');
+        await waitFor('the leader to see s2 DOWN', async () => (await kv.clusterOk()).nodes.find((n) => n.id === 's2')?.status === 'DOWN');
+        const unplaced = new Set((await kv.clusterOk()).unplaced);
+        const fresh = Array.from({ length: 2000 }, (_, i) => `fresh/${i}`).find((k) => unplaced.has(partitionOf(k, PARTITIONS)));
+        expect(fresh).toBeDefined();
+        await kv.put(fresh!, 'placed while s2 is down').expect(201);
+        const owner = (await kv.clusterOk()).partitions.find((p) => p.partition === partitionOf(fresh!, PARTITIONS));
+        expect(owner?.replicas).toHaveLength(1);
+        expect(owner?.replicas[0]).not.toBe('s2');
+        expect((await kv.getOk(fresh!)).value).toBe('placed while s2 is down');
+      },
+      SLOW,
+    );
+
+    it(
       'a node that comes back UP serves its keys again, unchanged',
       async () => {
         const key = owners.get('s2')![0];
