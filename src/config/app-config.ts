@@ -24,6 +24,12 @@ export interface AppConfig {
   readonly leaseTtlMs: number;
   readonly downRetentionMs: number;
   readonly requestTimeoutMs: number;
+  /** Replicas per partition (capped at the number of live storage nodes). */
+  readonly replicationFactor: number;
+  /** A replica on a node DOWN this long is replaced. */
+  readonly repairAfterMs: number;
+  /** At most this many partitions copy at once. */
+  readonly repairConcurrency: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
 
@@ -42,5 +48,8 @@ export const DEFAULTS = {
   leaseTtlMs: 5000,
   downRetentionMs: 60_000,
   requestTimeoutMs: 2000,
+  replicationFactor: 3,
+  repairAfterMs: 30_000,
+  repairConcurrency: 2,
   logLevel: 'log',
 } as const;

@@ -114,6 +114,15 @@ export class EnvironmentVariables {
   @IntVar(10, Number.MAX_SAFE_INTEGER, 'milliseconds')
   REQUEST_TIMEOUT_MS?: number;
 
+  @IntVar(1, 7)
+  REPLICATION_FACTOR?: number;
+
+  @IntVar(0, Number.MAX_SAFE_INTEGER, 'milliseconds')
+  REPAIR_AFTER_MS?: number;
+
+  @IntVar(1, 64)
+  REPAIR_CONCURRENCY?: number;
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], {
     message: 'must be one of fatal, error, warn, log, debug, verbose',
   })

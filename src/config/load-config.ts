@@ -70,6 +70,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     leaseTtlMs: lease,
     downRetentionMs: vars.DOWN_RETENTION_MS ?? DEFAULTS.downRetentionMs,
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS ?? DEFAULTS.requestTimeoutMs,
+    replicationFactor: vars.REPLICATION_FACTOR ?? DEFAULTS.replicationFactor,
+    repairAfterMs: vars.REPAIR_AFTER_MS ?? DEFAULTS.repairAfterMs,
+    repairConcurrency: vars.REPAIR_CONCURRENCY ?? DEFAULTS.repairConcurrency,
     logLevel: (vars.LOG_LEVEL as AppConfig['logLevel'] | undefined) ?? DEFAULTS.logLevel,
   };
 

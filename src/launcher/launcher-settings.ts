@@ -9,6 +9,8 @@ export interface LauncherSettings {
   readonly dataDir: string;
   /** Colour the output tags (stdout is a terminal and NO_COLOR is not set). */
   readonly colour: boolean;
+  /** How many storage nodes to run (DDB_STORAGE_NODES, 1..9, default 3). */
+  readonly storageNodes: number;
   /** The user's CLUSTER_SECRET, which wins over the generated one. */
   readonly clusterSecret?: string;
   /**
@@ -31,8 +33,9 @@ export const PER_NODE_VARIABLES = [
 ] as const;
 
 export const DEFAULT_BASE_PORT = 4000;
-/** The highest port the cluster uses is base + this. */
-export const PORT_SPAN = 103;
+/** The highest port the cluster uses is base + this (at most 9 storage nodes). */
+export const PORT_SPAN = 109;
+export const MAX_STORAGE_NODES = 9;
 
 /**
  * The only place the launcher reads its environment. The launcher is a dev tool, not a node,
@@ -50,11 +53,21 @@ export function readLauncherSettings(
   }
   return {
     basePort: parseBasePort(env.DDB_BASE_PORT),
+    storageNodes: parseStorageNodes(env.DDB_STORAGE_NODES),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     colour: stdoutIsTty && !env.NO_COLOR,
     clusterSecret: env.CLUSTER_SECRET || undefined,
     inherited,
   };
+}
+
+function parseStorageNodes(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 3;
+  const count = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_STORAGE_NODES) {
+    throw new LauncherError(`DDB_STORAGE_NODES=${JSON.stringify(raw)} is invalid: must be a whole number from 1 to ${MAX_STORAGE_NODES}`);
+  }
+  return count;
 }
 
 function parseBasePort(raw: string | undefined): number {

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   if (!existsSync(mainJs)) throw new LauncherError(`${mainJs} not found: build the app first (npm run build)`);
 
   const { secret, origin } = clusterSecret(settings);
-  const plan = planCluster(settings, secret);
+  const plan = planCluster(settings, secret, settings.storageNodes);
   const busy = await firstPortInUse(
     plan.map((n) => n.port),
     LOCAL_HOST,

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { NodeStats, NodeStatus, RegisteredNode } from '../common/cluster-types.js';
+import { Clock } from '../common/clock.js';
 import { Role } from '../config/role.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RegistryClient } from '../membership/registry-client.js';
 import type { InventoryDto } from '../storage/dto/inventory.dto.js';
-import { PartitionTable } from './placement/partition-table.js';
+import { members, PartitionTable } from './placement/partition-table.js';
 import { RevisionClock } from './revision-clock.js';
 import { StorageClient } from './storage-client.js';
 
@@ -19,6 +20,8 @@ export interface KnownNode {
   status: NodeStatus | 'UNKNOWN';
   stats: NodeStats;
   lastHeartbeatAt?: string;
+  /** When this leader first saw the node DOWN or gone (ms, its clock); undefined while it is up. */
+  downSince?: number;
   /** Whether this storage node's inventory has been read at least once since the leader started. */
   inventoryKnown: boolean;
 }
@@ -47,6 +50,7 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
     private readonly registry: RegistryClient,
     private readonly storage: StorageClient,
     private readonly scheduler: SchedulerRegistry,
+    private readonly clock_: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.table = new PartitionTable(config.partitions);
@@ -99,10 +103,27 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
     return this.refreshing;
   }
 
-  /** Records a placement this leader just made (the node has already persisted it). */
-  recordPlacement(partition: number, epoch: number, replicas: string[]): void {
-    this.table.offer(partition, { epoch, replicas });
+  /** Records a placement this leader just made (the nodes have already persisted it). */
+  recordPlacement(partition: number, epoch: number, replicas: string[], learners: string[] = []): void {
+    this.table.offer(partition, { epoch, replicas, learners });
   }
+
+  /** UP storage nodes that reported, as candidates for new replicas (placement by space). */
+  placementCandidates(exclude: readonly string[] = []) {
+    const counts = this.table.countsByNode();
+    return this.storageNodes()
+      .filter((n) => n.status === 'UP' && n.inventoryKnown && !exclude.includes(n.id) && !this.draining.has(n.id))
+      .map((node) => ({
+        node,
+        id: node.id,
+        usedBytes: node.stats.usedBytes ?? 0,
+        capacityBytes: node.stats.capacityBytes ?? 1,
+        partitions: counts.get(node.id) ?? 0,
+      }));
+  }
+
+  /** Nodes being drained get no new replicas (see the balancer). */
+  readonly draining = new Set<string>();
 
   private async doRefresh(): Promise<void> {
     let listed: RegisteredNode[];
@@ -125,6 +146,24 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
     }
   }
 
+  /**
+   * Generation Clock at work: a node that reports a partition at an older epoch than the table's,
+   * and is no longer among its members, holds a stale copy (it was down while the partition moved).
+   * Once the current replicas are all UP, it is told to drop that copy, so it can never serve it.
+   */
+  private dropStale(node: KnownNode, inventory: InventoryDto): void {
+    for (const held of inventory.partitions) {
+      const current = this.table.get(held.partition);
+      if (!current || held.epoch >= current.epoch || members(current).includes(node.id)) continue;
+      if (!current.replicas.every((id) => this.nodes.get(id)?.status === 'UP')) continue;
+      const assignment = { epoch: current.epoch, replicas: [...current.replicas], learners: [...current.learners] };
+      this.storage.drop(node.url, held.partition, assignment).then(
+        () => this.logger.log(`partition ${held.partition}: told ${node.id} to drop its stale copy (epoch ${held.epoch} < ${current.epoch})`),
+        (error: Error) => this.logger.warn(`partition ${held.partition}: ${node.id} could not drop its stale copy: ${error.message}`),
+      );
+    }
+  }
+
   private merge(listed: RegisteredNode[]): void {
     const seen = new Set<string>();
     for (const entry of listed) {
@@ -132,7 +171,9 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
       const known = this.nodes.get(entry.id);
       if (known && known.status !== entry.status) this.logger.log(`node ${entry.id} is ${entry.status}`);
       if (!known) this.logger.log(`node ${entry.id} (${entry.role}) discovered at ${entry.url}`);
+      const down = entry.status === 'DOWN';
       this.nodes.set(entry.id, {
+        downSince: down ? (known?.downSince ?? this.clock_.now()) : undefined,
         id: entry.id,
         role: entry.role,
         url: entry.url,
@@ -148,6 +189,7 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
       if (!seen.has(node.id) && node.status !== 'UNKNOWN') {
         this.logger.log(`node ${node.id} left the registry`);
         node.status = 'UNKNOWN';
+        node.downSince ??= this.clock_.now();
       }
     }
   }
@@ -167,11 +209,12 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
     this.clock.observe(inventory.maxRevision);
     for (const p of inventory.partitions) {
       this.clock.observe(p.epoch);
-      if (p.replicas.includes(node.id)) this.partitionSizes.set(p.partition, { keyCount: p.keyCount, bytes: p.bytes });
-      if (this.table.offer(p.partition, { epoch: p.epoch, replicas: p.replicas }) && this.isReady) {
+      if (p.replicas.includes(node.id) && p.epoch >= (this.table.get(p.partition)?.epoch ?? 0)) this.partitionSizes.set(p.partition, { keyCount: p.keyCount, bytes: p.bytes });
+      if (this.table.offer(p.partition, { epoch: p.epoch, replicas: p.replicas, learners: p.learners ?? [] }) && this.isReady) {
         this.logger.log(`partition ${p.partition} learned from ${node.id}: epoch ${p.epoch} on ${p.replicas.join(',')}`);
       }
     }
+    this.dropStale(node, inventory);
     node.stats = { usedBytes: inventory.usedBytes, capacityBytes: inventory.capacityBytes, keyCount: inventory.keyCount };
     node.inventoryKnown = true;
     return true;

@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { NodeIdentity } from '../common/node-identity.js';
 import { ClusterStateService } from './cluster-state.service.js';
 import type { ClusterViewDto } from './dto/cluster.dto.js';
+import { majority } from './replication/quorum.js';
 
 /** Turns the leader's state into the /cluster answer (what `ddb cluster` prints). */
 @Injectable()
@@ -18,7 +19,7 @@ export class ClusterViewService {
     return {
       leader: { id: this.identity.id, url: this.identity.url, ready: this.state.ready, revision: this.state.clock.current },
       partitionCount: this.state.table.size,
-      replicationFactor: 1,
+      replicationFactor: this.config.replicationFactor,
       nodes: [
         {
           id: 'registry',
@@ -47,11 +48,24 @@ export class ClusterViewService {
           partition,
           epoch: placement.epoch,
           replicas: [...placement.replicas],
-          state: live.length === placement.replicas.length ? 'healthy' : live.length === 0 ? 'unavailable' : 'under-replicated',
+          learners: [...placement.learners],
+          state: partitionState(placement.replicas.length, live.length, placement.learners.length > 0, this.config.replicationFactor),
           ...stats,
         };
       }),
       unplaced: this.state.table.unplaced(),
     };
   }
+}
+
+/**
+ * unavailable: fewer than a majority of its replicas are up (reads and writes fail);
+ * moving: a copy to a new replica is under way; under-replicated: a replica is down, or the
+ * partition has fewer replicas than REPLICATION_FACTOR; healthy otherwise.
+ */
+function partitionState(replicas: number, live: number, moving: boolean, replicationFactor: number): string {
+  if (live < majority(replicas)) return 'unavailable';
+  if (moving) return 'moving';
+  if (live < replicas || replicas < replicationFactor) return 'under-replicated';
+  return 'healthy';
 }

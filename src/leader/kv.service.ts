@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   KeyNotFoundError,
   PartitionUnavailableError,
@@ -9,13 +9,13 @@ import { partitionOf } from '../common/hash.js';
 import { KeyedMutex } from '../common/keyed-mutex.js';
 import { assertValidKey, assertValidPrefix, assertValidValue } from '../common/keys.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { OpDto, OpResultDto, RecordDto } from '../storage/dto/ops.dto.js';
+import type { RecordDto } from '../storage/dto/ops.dto.js';
 import { ClusterStateService } from './cluster-state.service.js';
 import type { KeyValueDto, ListResultDto } from './dto/kv.dto.js';
-import { decodeCursor, encodeCursor } from './list-cursor.js';
+import { decodeCursor } from './list-cursor.js';
 import { PlacementService } from './placement.service.js';
-import type { Placement } from './placement/partition-table.js';
-import { NodeUnreachableError, StorageClient } from './storage-client.js';
+import { ListingService } from './replication/listing.service.js';
+import { ReplicatedStore, type ReplicatedWrite } from './replication/replicated-store.js';
 
 export interface WriteConditions {
   /** Write only if the key's current revision is this one. */
@@ -39,19 +39,19 @@ export interface ListRequest {
 
 /**
  * The public key/value operations. A key lives in partition stableHash(key) mod PARTITIONS, and the
- * partition on the node the table says. Writes of one key are serialised here (there is one
+ * partition on the replicas the table says (replicated-store.ts). Writes of one key are serialised here (there is one
  * leader), so a conditional write's check and its write cannot interleave with another write of
  * the same key, and the revision a write gets is also the order it is applied in.
  */
 @Injectable()
 export class KvService {
-  private readonly logger = new Logger('Kv');
   private readonly keyLocks = new KeyedMutex();
 
   constructor(
     private readonly state: ClusterStateService,
     private readonly placement: PlacementService,
-    private readonly storage: StorageClient,
+    private readonly replicas: ReplicatedStore,
+    private readonly listing: ListingService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -90,36 +90,10 @@ export class KvService {
     const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
     this.assertReady();
     this.assertAllPartitionsKnown();
-    const byNode = new Map<string, number[]>();
-    for (const [partition, placement] of this.state.table.placed()) {
-      const owner = placement.replicas[0];
-      byNode.set(owner, [...(byNode.get(owner) ?? []), partition]);
-    }
-    const pages = await Promise.all(
-      [...byNode].map(async ([nodeId, partitions]) => {
-        const url = this.reachableUrl(nodeId, partitions[0]);
-        try {
-          return await this.storage.scan(url, {
-            partitions,
-            prefix: request.prefix,
-            after,
-            limit: request.limit,
-            values: request.values,
-          });
-        } catch (error) {
-          throw this.unavailable(partitions[0], nodeId, error, `listing needs partitions ${partitions.join(',')}`);
-        }
-      }),
-    );
-    const merged = pages.flatMap((p) => p.items).sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
-    const items = merged.slice(0, request.limit).map(({ key, revision, value }) =>
-      request.values ? { key, revision, value: value ?? '' } : { key, revision },
-    );
-    const more = merged.length > request.limit || pages.some((p) => p.more);
-    return { items, nextCursor: more && items.length > 0 ? encodeCursor(items[items.length - 1].key) : null };
+    return this.listing.list({ prefix: request.prefix, limit: request.limit, values: request.values, after });
   }
 
-  /** The key's current record on its owner (a tombstone counts as a record), or null. */
+  /** The key's newest record on a majority of its replicas (a tombstone counts), or null. */
   private async read(key: string): Promise<RecordDto | null> {
     this.assertReady();
     const partition = partitionOf(key, this.config.partitions);
@@ -128,8 +102,7 @@ export class KvService {
       this.assertAllPartitionsKnown(partition);
       return null;
     }
-    const [result] = await this.send(partition, placement, [{ type: 'get', partition, key }]);
-    return result.record ?? null;
+    return this.replicas.read(partition, placement, key);
   }
 
   private async write(key: string, value: string | null): Promise<{ revision: number; previous: RecordDto | null }> {
@@ -137,57 +110,10 @@ export class KvService {
     const partition = partitionOf(key, this.config.partitions);
     const placement = await this.placement.ensurePlaced(partition);
     const revision = this.state.clock.next();
-    const op: OpDto =
-      value === null
-        ? { type: 'delete', partition, key, revision }
-        : { type: 'put', partition, key, value, revision };
-    const [result] = await this.send(partition, placement, [op]);
-    if (result.applied === false) {
-      // Only possible if the node held a revision the leader had not observed: learn it, refuse.
-      this.state.clock.observe(result.previous?.revision ?? 0);
-      throw new PartitionUnavailableError(`partition ${partition}: the write raced a newer revision; retry`, partition);
-    }
-    return { revision, previous: result.previous ?? null };
-  }
-
-  private async send(partition: number, placement: Placement, ops: OpDto[]): Promise<OpResultDto[]> {
-    const owner = placement.replicas[0];
-    const url = this.reachableUrl(owner, partition);
-    let results: OpResultDto[];
-    try {
-      results = await this.storage.ops(url, ops);
-    } catch (error) {
-      throw this.unavailable(partition, owner, error);
-    }
-    const failed = results.find((r) => r.error);
-    if (failed?.error === 'not-owner') {
-      void this.state.refresh();
-      throw new PartitionUnavailableError(`partition ${partition}: ${failed.message}; the leader is refreshing its table`, partition);
-    }
-    if (failed) throw new Error(`storage node ${owner} rejected an op: ${failed.message}`);
-    return results;
-  }
-
-  private reachableUrl(nodeId: string, partition: number): string {
-    const node = this.state.node(nodeId);
-    if (!node) throw new PartitionUnavailableError(`partition ${partition} is on ${nodeId}, which is not known`, partition);
-    if (node.status === 'DOWN') {
-      throw new PartitionUnavailableError(
-        `partition ${partition} is on storage node ${nodeId}, which is DOWN`,
-        partition,
-        Math.ceil(this.config.heartbeatIntervalMs / 1000),
-      );
-    }
-    return node.url;
-  }
-
-  private unavailable(partition: number, nodeId: string, error: unknown, context = ''): Error {
-    if (!(error instanceof NodeUnreachableError)) return error as Error;
-    this.logger.warn(`storage node ${nodeId} unreachable for partition ${partition}: ${error.message}`);
-    return new PartitionUnavailableError(
-      `partition ${partition} is on storage node ${nodeId}, which is unreachable (${error.message})${context ? `; ${context}` : ''}`,
-      partition,
-    );
+    const write: ReplicatedWrite =
+      value === null ? { type: 'delete', key, revision } : { type: 'put', key, value, revision };
+    const { previous } = await this.replicas.write(partition, placement, write);
+    return { revision, previous };
   }
 
   private assertReady(): void {

@@ -7,6 +7,9 @@ import { ClusterController } from './cluster.controller.js';
 import { KvController } from './kv.controller.js';
 import { KvService } from './kv.service.js';
 import { PlacementService } from './placement.service.js';
+import { ListingService } from './replication/listing.service.js';
+import { RepairService } from './replication/repair.service.js';
+import { ReplicatedStore } from './replication/replicated-store.js';
 import { StorageClient } from './storage-client.js';
 
 /** ROLE=leader: the front door. Learns the cluster, places partitions, forwards each request. */
@@ -25,6 +28,9 @@ export class LeaderModule {
         PlacementService,
         KvService,
         StorageClient,
+        ReplicatedStore,
+        ListingService,
+        RepairService,
       ],
     };
   }

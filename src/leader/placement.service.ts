@@ -1,13 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PartitionUnavailableError, ServiceUnavailableError } from '../common/errors.js';
 import { ClusterStateService } from './cluster-state.service.js';
-import { chooseNode } from './placement/choose-node.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { chooseReplicas } from './placement/choose-node.js';
 import type { Placement } from './placement/partition-table.js';
 import { NodeRejectedError, StorageClient } from './storage-client.js';
 
 /**
- * Places a partition the first time it is written: picks the node (choose-node.ts), tells it its
- * assignment (it persists it before answering), then records it in the table. Concurrent first
+ * Places a partition the first time it is written: picks REPLICATION_FACTOR nodes by space
+ * (choose-node.ts; fewer if fewer are UP: the partition is then under-replicated until repair
+ * adds replicas), tells each its assignment (persisted before answering), then records it. Concurrent first
  * writes to one partition share one placement.
  */
 @Injectable()
@@ -18,6 +20,7 @@ export class PlacementService {
   constructor(
     private readonly state: ClusterStateService,
     private readonly storage: StorageClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async ensurePlaced(partition: number): Promise<Placement> {
@@ -39,32 +42,26 @@ export class PlacementService {
         partition,
       );
     }
-    const counts = this.state.table.countsByNode();
-    const candidates = this.state
-      .storageNodes()
-      .filter((n) => n.status === 'UP' && n.inventoryKnown)
-      .map((n) => ({
-        node: n,
-        id: n.id,
-        usedBytes: n.stats.usedBytes ?? 0,
-        capacityBytes: n.stats.capacityBytes ?? 1,
-        partitions: counts.get(n.id) ?? 0,
-      }));
-    const chosen = chooseNode(candidates);
-    if (!chosen) throw new ServiceUnavailableError('no storage node is UP: cannot place new data');
-    const epoch = this.state.clock.next();
-    const replicas = [chosen.id];
-    try {
-      await this.storage.assign(chosen.node.url, partition, { epoch, replicas });
-    } catch (error) {
-      if (error instanceof NodeRejectedError && error.status === 409) void this.state.refresh();
-      throw new PartitionUnavailableError(
-        `could not place partition ${partition} on ${chosen.id}: ${(error as Error).message}`,
-        partition,
+    const chosen = chooseReplicas(this.state.placementCandidates(), this.config.replicationFactor);
+    if (chosen.length === 0) throw new ServiceUnavailableError('no storage node is UP: cannot place new data');
+    if (chosen.length < this.config.replicationFactor) {
+      this.logger.warn(
+        `partition ${partition}: only ${chosen.length} storage node(s) are UP for REPLICATION_FACTOR=${this.config.replicationFactor}; placing it under-replicated`,
       );
     }
+    const epoch = this.state.clock.next();
+    const replicas = chosen.map((c) => c.id);
+    // Every replica persists the assignment before the first write reaches any of them.
+    const results = await Promise.allSettled(chosen.map((c) => this.storage.assign(c.node.url, partition, { epoch, replicas })));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${chosen[i].id}: ${(r.reason as Error).message}`] : []));
+    if (failed.length > 0) {
+      if (results.some((r) => r.status === 'rejected' && r.reason instanceof NodeRejectedError && r.reason.status === 409)) {
+        void this.state.refresh();
+      }
+      throw new PartitionUnavailableError(`could not place partition ${partition} (${failed.join('; ')}); retry`, partition);
+    }
     this.state.recordPlacement(partition, epoch, replicas);
-    this.logger.log(`partition ${partition} placed on ${chosen.id} (epoch ${epoch})`);
+    this.logger.log(`partition ${partition} placed on ${replicas.join(', ')} (epoch ${epoch})`);
     return this.state.table.get(partition)!;
   }
 }

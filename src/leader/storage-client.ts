@@ -53,6 +53,10 @@ export class StorageClient {
     await this.call(url, 'PUT', `/internal/partitions/${partition}/assignment`, assignment);
   }
 
+  async drop(url: string, partition: number, current: AssignmentDto): Promise<void> {
+    await this.call(url, 'POST', `/internal/partitions/${partition}/drop`, current);
+  }
+
   async inventory(url: string): Promise<InventoryDto> {
     return this.call<InventoryDto>(url, 'GET', '/internal/inventory');
   }

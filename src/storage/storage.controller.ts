@@ -38,6 +38,16 @@ export class StorageController {
     return this.storage.assign(partition, body);
   }
 
+  @Post('partitions/:partition/drop')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'the partition moved away (body: its current assignment, without this node); its data is deleted' })
+  async drop(
+    @Param('partition', ParseIntPipe) partition: number,
+    @Body() body: AssignmentDto,
+  ): Promise<{ partition: number; dropped: boolean }> {
+    return this.storage.drop(partition, body);
+  }
+
   @Get('inventory')
   @ApiOkResponse({ type: InventoryDto })
   inventory(): InventoryDto {

@@ -81,6 +81,9 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
   }
 
   async assign(partition: number, assignment: AssignmentDto): Promise<AssignmentDto & { partition: number }> {
+    if (assignment.learners?.some((id) => assignment.replicas.includes(id))) {
+      throw new InvalidInputError('a node cannot be both a replica and a learner');
+    }
     this.assertPartition(partition);
     const current = this.engine.assignments().get(partition);
     if (current && current.epoch > assignment.epoch) {
@@ -91,9 +94,31 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
     }
     await this.engine.assign(partition, assignment);
     if (!current || current.epoch !== assignment.epoch) {
-      this.logger.log(`partition ${partition}: epoch ${assignment.epoch}, replicas ${assignment.replicas.join(',')}`);
+      const learners = assignment.learners?.length ? `, learners ${assignment.learners.join(',')}` : '';
+      this.logger.log(`partition ${partition}: epoch ${assignment.epoch}, replicas ${assignment.replicas.join(',')}${learners}`);
     }
-    return { partition, epoch: assignment.epoch, replicas: assignment.replicas };
+    return { partition, epoch: assignment.epoch, replicas: assignment.replicas, learners: assignment.learners ?? [] };
+  }
+
+  /**
+   * The partition moved away: record the assignment that no longer includes this node (so its
+   * writes are refused from now on), then delete the partition's data. Refused if the assignment
+   * still includes this node or is older than the one it holds.
+   */
+  async drop(partition: number, current: AssignmentDto): Promise<{ partition: number; dropped: boolean }> {
+    this.assertPartition(partition);
+    if (isMember(current, this.identity.id)) {
+      throw new InvalidInputError(`${this.identity.id} is still a member of partition ${partition} at epoch ${current.epoch}`);
+    }
+    const held = this.engine.assignments().get(partition);
+    if (!held && !this.engine.partitionStats().has(partition)) return { partition, dropped: false };
+    if (held && held.epoch > current.epoch) {
+      throw new StaleEpochError(`partition ${partition} is at epoch ${held.epoch}; refusing to drop it for epoch ${current.epoch}`, held.epoch);
+    }
+    await this.engine.assign(partition, current);
+    await this.engine.drop(partition);
+    this.logger.log(`partition ${partition} dropped: it lives on ${current.replicas.join(',')} since epoch ${current.epoch}`);
+    return { partition, dropped: true };
   }
 
   inventory(): InventoryDto {
@@ -108,6 +133,7 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
         partition,
         epoch: assignments.get(partition)?.epoch ?? 0,
         replicas: assignments.get(partition)?.replicas ?? [],
+        learners: assignments.get(partition)?.learners ?? [],
         keyCount: stats.get(partition)?.keyCount ?? 0,
         bytes: stats.get(partition)?.bytes ?? 0,
       })),
@@ -139,7 +165,13 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
       return { error: 'invalid', message: (error as Error).message };
     }
     const assignment = this.engine.assignments().get(op.partition);
-    if (!assignment?.replicas.includes(this.identity.id)) {
+    if (op.epoch !== undefined && assignment && op.epoch < assignment.epoch) {
+      return {
+        error: 'stale-epoch',
+        message: `partition ${op.partition} is at epoch ${assignment.epoch} here; the request has ${op.epoch}`,
+      };
+    }
+    if (!assignment || !isMember(assignment, this.identity.id)) {
       return { error: 'not-owner', message: `partition ${op.partition} is not assigned to ${this.identity.id}` };
     }
     return undefined;
@@ -150,4 +182,8 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
       throw new InvalidInputError(`partition ${partition} is out of range (PARTITIONS=${this.config.partitions})`);
     }
   }
+}
+
+function isMember(assignment: { replicas: string[]; learners?: string[] }, nodeId: string): boolean {
+  return assignment.replicas.includes(nodeId) || (assignment.learners ?? []).includes(nodeId);
 }

@@ -26,6 +26,9 @@ describe('a local cluster of real processes', () => {
     DOWN_RETENTION_MS: '60000',
     PARTITIONS: String(PARTITIONS),
     REQUEST_TIMEOUT_MS: '2000',
+    // One replica per partition: this file is about placement and about what a dead node's keys
+    // do without replication (replication.cluster-spec.ts covers RF=3).
+    REPLICATION_FACTOR: '1',
   });
   const revisions = new Map<string, number>();
   const leader = () => cluster.leader.url;

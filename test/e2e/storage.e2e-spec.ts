@@ -165,9 +165,9 @@ describe('storage node (e2e)', () => {
       it('an assignment shows in the inventory with its epoch and replicas', async () => {
         const reply = await node.api.assignOk(3, { epoch: 7, replicas: [NODE, 's2'] });
 
-        expect(reply).toEqual({ partition: 3, epoch: 7, replicas: [NODE, 's2'] });
+        expect(reply).toEqual({ partition: 3, epoch: 7, replicas: [NODE, 's2'], learners: [] });
         expect((await node.api.inventory()).partitions).toEqual([
-          { partition: 3, epoch: 7, replicas: [NODE, 's2'], keyCount: 0, bytes: 0 },
+          { partition: 3, epoch: 7, replicas: [NODE, 's2'], learners: [], keyCount: 0, bytes: 0 },
         ]);
       });
 
@@ -178,7 +178,7 @@ describe('storage node (e2e)', () => {
 
         expectErrorBody(res.body, 409, { currentEpoch: 7 });
         expect((await node.api.inventory()).partitions).toEqual([
-          { partition: 3, epoch: 7, replicas: [NODE], keyCount: 0, bytes: 0 },
+          { partition: 3, epoch: 7, replicas: [NODE], learners: [], keyCount: 0, bytes: 0 },
         ]);
       });
 
@@ -189,9 +189,10 @@ describe('storage node (e2e)', () => {
           partition: 3,
           epoch: 7,
           replicas: [NODE],
+          learners: [],
         });
         expect((await node.api.inventory()).partitions).toEqual([
-          { partition: 3, epoch: 7, replicas: [NODE], keyCount: 0, bytes: 0 },
+          { partition: 3, epoch: 7, replicas: [NODE], learners: [], keyCount: 0, bytes: 0 },
         ]);
       });
 
@@ -203,7 +204,7 @@ describe('storage node (e2e)', () => {
 
         expect(result).toEqual({ error: 'not-owner', message: expect.stringContaining('partition 3') });
         expect((await node.api.inventory()).partitions).toEqual([
-          { partition: 3, epoch: 8, replicas: ['s2'], keyCount: 0, bytes: 0 },
+          { partition: 3, epoch: 8, replicas: ['s2'], learners: [], keyCount: 0, bytes: 0 },
         ]);
       });
 
@@ -585,6 +586,7 @@ describe('storage node (e2e)', () => {
             partition,
             epoch: 3,
             replicas: [NODE],
+            learners: [],
             keyCount: here.length,
             bytes: here.reduce((sum, k) => sum + bytes(k) + bytes(live[k]), 0),
           };

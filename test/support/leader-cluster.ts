@@ -30,7 +30,7 @@ export interface LeaderApp {
  */
 export async function startLeader(registry: FakeRegistry, env: Record<string, string> = {}): Promise<LeaderApp> {
   const { app, config } = await createTestApp(
-    { ROLE: 'leader', REGISTRY_URL: UNUSED_REGISTRY_URL, ...FAST_CLUSTER_ENV, ...env },
+    { ROLE: 'leader', REGISTRY_URL: UNUSED_REGISTRY_URL, ...FAST_CLUSTER_ENV, REPLICATION_FACTOR: '1', ...env },
     (b) => b.overrideProvider(RegistryClient).useValue(registry),
   );
   const http = app.getHttpServer() as App;

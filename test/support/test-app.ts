@@ -17,7 +17,7 @@ export async function createTestApp(
 ): Promise<{ app: INestApplication; config: AppConfig }> {
   const config = loadConfig({ CLUSTER_SECRET: TEST_SECRET, LOG_LEVEL: 'error', ...env });
   const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule.forRole(config)] })).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
+  const app = moduleRef.createNestApplication({ bodyParser: false, logger: process.env.TEST_LOGS ? ['error', 'warn', 'log'] : ['error'] });
   setupSwagger(app, config.role);
   await app.init();
   return { app, config };

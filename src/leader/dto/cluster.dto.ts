@@ -16,7 +16,8 @@ export class ClusterPartitionDto {
   @ApiProperty({ example: 17 }) partition!: number;
   @ApiProperty({ example: 7 }) epoch!: number;
   @ApiProperty({ example: ['storage-1'] }) replicas!: string[];
-  @ApiProperty({ example: 'healthy', enum: ['healthy', 'under-replicated', 'unavailable'] }) state!: string;
+  @ApiProperty({ example: [], description: 'nodes receiving a copy (repair or move in progress)' }) learners!: string[];
+  @ApiProperty({ example: 'healthy', enum: ['healthy', 'moving', 'under-replicated', 'unavailable'] }) state!: string;
   @ApiPropertyOptional({ example: 120 }) keyCount?: number;
   @ApiPropertyOptional({ example: 5120 }) bytes?: number;
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { chooseNode, spaceScore, type PlacementCandidate } from './choose-node.js';
+import { chooseNode, chooseReplicas, spaceScore, type PlacementCandidate } from './choose-node.js';
 
 const node = (id: string, usedBytes: number, partitions = 0, capacityBytes = 1000): PlacementCandidate => ({
   id,
@@ -47,6 +47,29 @@ describe('chooseNode', () => {
           return spaceScore(chosen) <= lowest + tolerance;
         },
       ),
+    );
+  });
+});
+
+describe('chooseReplicas', () => {
+  it('picks distinct nodes, emptiest first', () => {
+    const nodes = [node('a', 900), node('b', 100), node('c', 500), node('d', 0)];
+    expect(chooseReplicas(nodes, 3).map((n) => n.id)).toEqual(['d', 'b', 'c']);
+  });
+
+  it('returns fewer than asked when there are not enough nodes', () => {
+    expect(chooseReplicas([node('a', 0), node('b', 0)], 3).map((n) => n.id)).toEqual(['a', 'b']);
+  });
+
+  it('never repeats a node (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(1000), { minLength: 0, maxLength: 9 }), fc.integer({ min: 1, max: 5 }), (used, rf) => {
+        const chosen = chooseReplicas(
+          used.map((u, i) => node(`n${i}`, u)),
+          rf,
+        );
+        return chosen.length === Math.min(rf, used.length) && new Set(chosen.map((c) => c.id)).size === chosen.length;
+      }),
     );
   });
 });

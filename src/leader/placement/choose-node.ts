@@ -28,3 +28,21 @@ export function chooseNode<T extends PlacementCandidate>(
     .filter((c) => spaceScore(c) <= lowest + tolerance)
     .sort((a, b) => a.partitions - b.partitions || spaceScore(a) - spaceScore(b) || a.id.localeCompare(b.id))[0];
 }
+
+/** `count` distinct nodes for a new replica set, each picked by chooseNode among those not yet picked. */
+export function chooseReplicas<T extends PlacementCandidate>(
+  candidates: readonly T[],
+  count: number,
+  tolerance = DEFAULT_SCORE_TOLERANCE,
+): T[] {
+  const chosen: T[] = [];
+  while (chosen.length < count) {
+    const next = chooseNode(
+      candidates.filter((c) => !chosen.includes(c)),
+      tolerance,
+    );
+    if (!next) break;
+    chosen.push(next);
+  }
+  return chosen;
+}

@@ -12,7 +12,7 @@ describe(PartitionTable.name, () => {
     expect(sut.offer(1, { epoch: 5, replicas: ['b'] })).toBe(true);
     expect(sut.offer(1, { epoch: 3, replicas: ['a'] })).toBe(false);
     expect(sut.offer(1, { epoch: 5, replicas: ['c'] })).toBe(false);
-    expect(sut.get(1)).toEqual({ epoch: 5, replicas: ['b'] });
+    expect(sut.get(1)).toEqual({ epoch: 5, replicas: ['b'], learners: [] });
     expect(sut.offer(1, { epoch: 9, replicas: ['c'] })).toBe(true);
     expect(sut.get(1)?.replicas).toEqual(['c']);
   });

@@ -8,7 +8,15 @@
 export interface Placement {
   /** Grows with every change of the replica set; taken from the revision clock. */
   readonly epoch: number;
+  /** The voting replicas: a write is acknowledged once a majority of them stored it. */
   readonly replicas: readonly string[];
+  /** Nodes being filled with a copy (repair or move): they get every write, but no vote yet. */
+  readonly learners: readonly string[];
+}
+
+/** Every node that receives writes for the partition. */
+export function members(placement: Placement): string[] {
+  return [...placement.replicas, ...placement.learners];
 }
 
 export class PartitionTable {
@@ -21,11 +29,11 @@ export class PartitionTable {
   }
 
   /** Takes the claim if it is newer than what the table holds; returns whether it changed anything. */
-  offer(partition: number, claim: Placement): boolean {
+  offer(partition: number, claim: Omit<Placement, 'learners'> & { learners?: readonly string[] }): boolean {
     if (partition < 0 || partition >= this.size || claim.epoch <= 0 || claim.replicas.length === 0) return false;
     const current = this.entries.get(partition);
     if (current && current.epoch >= claim.epoch) return false;
-    this.entries.set(partition, { epoch: claim.epoch, replicas: [...claim.replicas] });
+    this.entries.set(partition, { epoch: claim.epoch, replicas: [...claim.replicas], learners: [...(claim.learners ?? [])] });
     return true;
   }
 
@@ -39,11 +47,11 @@ export class PartitionTable {
     return result;
   }
 
-  /** How many partitions each node holds a replica of. */
+  /** How many partitions each node holds a replica of (learners included: they are filling up). */
   countsByNode(): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const { replicas } of this.entries.values()) {
-      for (const id of replicas) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const placement of this.entries.values()) {
+      for (const id of members(placement)) counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     return counts;
   }

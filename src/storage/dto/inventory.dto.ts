@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMinSize, IsInt, IsString, Max, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMinSize, ArrayUnique, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
 
 export class AssignmentDto {
   @ApiProperty({ example: 7, description: 'only grows; an older epoch is refused (409)' })
@@ -9,16 +9,26 @@ export class AssignmentDto {
   @Max(Number.MAX_SAFE_INTEGER)
   epoch!: number;
 
-  @ApiProperty({ example: ['storage-1'], description: 'the node ids holding this partition' })
+  @ApiProperty({ example: ['storage-1', 'storage-2', 'storage-3'], description: 'the node ids holding this partition' })
   @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @ArrayUnique()
   @ArrayMinSize(1)
   replicas!: string[];
+
+  @ApiPropertyOptional({ example: ['storage-4'], description: 'nodes being filled with a copy: they take writes, not votes' })
+  @IsOptional()
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @ArrayUnique()
+  learners?: string[];
 }
 
 export class PartitionInventoryDto {
   @ApiProperty({ example: 17 }) partition!: number;
   @ApiProperty({ example: 7 }) epoch!: number;
   @ApiProperty({ example: ['storage-1'] }) replicas!: string[];
+  @ApiProperty({ example: [] }) learners!: string[];
   @ApiProperty({ example: 120 }) keyCount!: number;
   @ApiProperty({ example: 5120 }) bytes!: number;
 }

@@ -25,6 +25,13 @@ export class OpDto {
   @IsString()
   value?: string;
 
+  @ApiPropertyOptional({ example: 7, description: "the partition epoch the leader believes current; an older one than the node's is refused" })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  epoch?: number;
+
   @ApiPropertyOptional({ example: 1042 })
   @IsOptional()
   @IsInt()
@@ -60,8 +67,8 @@ export class OpResultDto {
   @ApiPropertyOptional({ type: RecordDto, nullable: true, description: 'put/delete: what was stored before' })
   previous?: RecordDto | null;
 
-  @ApiPropertyOptional({ enum: ['not-owner', 'invalid'] })
-  error?: 'not-owner' | 'invalid';
+  @ApiPropertyOptional({ enum: ['not-owner', 'stale-epoch', 'invalid'] })
+  error?: 'not-owner' | 'stale-epoch' | 'invalid';
 
   @ApiPropertyOptional({ example: 'partition 17 is not assigned to storage-2' })
   message?: string;

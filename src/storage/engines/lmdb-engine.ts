@@ -60,13 +60,28 @@ export class LmdbEngine extends VersionedStore {
   }
 
   protected *loadAssignments(): Iterable<[number, PartitionAssignment]> {
-    for (const { key, value } of this.metaDb().getRange({})) yield [key, value];
+    for (const { key, value } of this.metaDb().getRange({})) {
+      yield [key, { epoch: value.epoch, replicas: value.replicas, learners: value.learners ?? [] }];
+    }
   }
 
   protected async persistAssignment(partition: number, assignment: PartitionAssignment): Promise<void> {
     const meta = this.metaDb();
     await meta.put(partition, { epoch: assignment.epoch, replicas: [...assignment.replicas] });
     await meta.flushed;
+  }
+
+  protected async removePartition(partition: number): Promise<void> {
+    const db = this.db();
+    const meta = this.metaDb();
+    // One transaction per page, so a big partition never holds the write lock for long.
+    for (;;) {
+      const keys = [...db.getKeys({ start: [partition, ''], end: [partition + 1], limit: 1000 })];
+      if (keys.length === 0) break;
+      await db.transaction(() => keys.forEach((key) => void db.remove(key)));
+    }
+    await meta.remove(partition);
+    await db.flushed;
   }
 
   private db(): Database<DataValue, DataKey> {

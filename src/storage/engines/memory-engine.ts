@@ -35,4 +35,8 @@ export class MemoryEngine extends VersionedStore {
   }
 
   protected async persistAssignment(): Promise<void> {}
+
+  protected async removePartition(partition: number): Promise<void> {
+    this.partitions.delete(partition);
+  }
 }

@@ -96,7 +96,7 @@ describe.each([
 
   it('persists partition assignments', async () => {
     await sut.assign(4, { epoch: 3, replicas: ['s1'] });
-    expect(sut.assignments().get(4)).toEqual({ epoch: 3, replicas: ['s1'] });
+    expect(sut.assignments().get(4)).toEqual({ epoch: 3, replicas: ['s1'], learners: [] });
   });
 });
 
@@ -119,7 +119,7 @@ describe('LmdbEngine after a restart', () => {
       expect(sut.get(1, 'gone')).toEqual({ revision: 4, value: null });
       expect(sut.partitionStats().get(1)).toEqual({ keyCount: 1, bytes: 9 });
       expect(sut.maxRevision()).toBe(4);
-      expect(sut.assignments().get(1)).toEqual({ epoch: 2, replicas: ['s1'] });
+      expect(sut.assignments().get(1)).toEqual({ epoch: 2, replicas: ['s1'], learners: [] });
       await sut.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -55,6 +55,8 @@ export interface ScanResult {
 export interface PartitionAssignment {
   epoch: number;
   replicas: string[];
+  /** Nodes being filled with a copy of the partition: they take writes but do not count for quorum. */
+  learners?: string[];
 }
 
 export interface PartitionStats {
@@ -72,6 +74,8 @@ export interface StorageEngine {
   assignments(): ReadonlyMap<number, PartitionAssignment>;
   /** Persists the assignment before resolving. */
   assign(partition: number, assignment: PartitionAssignment): Promise<void>;
+  /** Removes every record of the partition and its assignment (the partition moved away). */
+  drop(partition: number): Promise<void>;
   /** Live (non-tombstone) keys and their bytes per partition that has any record. */
   partitionStats(): ReadonlyMap<number, PartitionStats>;
   /** The highest revision of any record held, tombstones included (0 when empty). */

@@ -36,6 +36,8 @@ export abstract class VersionedStore implements StorageEngine {
   protected abstract loadAssignments(): Iterable<[number, PartitionAssignment]>;
   protected abstract persistAssignment(partition: number, assignment: PartitionAssignment): Promise<void>;
   protected abstract openBackend(): Promise<void>;
+  /** Removes the partition's records and its assignment, atomically and durably. */
+  protected abstract removePartition(partition: number): Promise<void>;
   abstract close(): Promise<void>;
 
   async open(): Promise<void> {
@@ -73,8 +75,15 @@ export abstract class VersionedStore implements StorageEngine {
   }
 
   async assign(partition: number, assignment: PartitionAssignment): Promise<void> {
-    await this.persistAssignment(partition, assignment);
-    this.assigned.set(partition, { epoch: assignment.epoch, replicas: [...assignment.replicas] });
+    const copy = { epoch: assignment.epoch, replicas: [...assignment.replicas], learners: [...(assignment.learners ?? [])] };
+    await this.persistAssignment(partition, copy);
+    this.assigned.set(partition, copy);
+  }
+
+  async drop(partition: number): Promise<void> {
+    await this.removePartition(partition);
+    this.assigned.delete(partition);
+    this.stats.delete(partition);
   }
 
   partitionStats(): ReadonlyMap<number, PartitionStats> {

@@ -1,0 +1,185 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Clock } from '../../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import type { AssignmentDto } from '../../storage/dto/inventory.dto.js';
+import type { OpDto } from '../../storage/dto/ops.dto.js';
+import { ClusterStateService } from '../cluster-state.service.js';
+import { members, type Placement } from '../placement/partition-table.js';
+import { StorageClient } from '../storage-client.js';
+import { mergePages } from './merge-pages.js';
+import { planRepairs, type NodeHealth, type RepairTask } from './repair-planner.js';
+import { ReplicatedStore } from './replicated-store.js';
+
+const JOB = 'leader-repair';
+const PAGE = 500;
+/** A copy is redone at most this many times when a learner missed writes while it ran. */
+const MAX_COPY_PASSES = 3;
+
+/**
+ * Self-healing, the doing half: each heartbeat interval it asks repair-planner.ts what to fix and
+ * runs up to REPAIR_CONCURRENCY copy-then-switch tasks:
+ *   1. add the new node as a learner (new epoch): from now on every write reaches it too;
+ *   2. wait for the writes already in flight, then copy the partition page by page from the live
+ *      replicas, merged by revision (tombstones too), into the learner;
+ *   3. switch (new epoch): the learner becomes a replica, the lost one leaves the set;
+ *   4. a removed node that is still alive drops its copy (a dead one does when it returns).
+ * Every step is idempotent (revisions and epochs only grow), so a task that fails is simply
+ * planned again, and a leader restarted mid-copy finds the learner in the inventories and resumes.
+ */
+@Injectable()
+export class RepairService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Repair');
+  /** Partitions with a task running. */
+  private readonly running = new Set<number>();
+  /** Finished repairs and moves, for /cluster and metrics. */
+  completed = 0;
+
+  constructor(
+    private readonly state: ClusterStateService,
+    private readonly replicas: ReplicatedStore,
+    private readonly storage: StorageClient,
+    private readonly clock: Clock,
+    private readonly scheduler: SchedulerRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.scheduler.addInterval(JOB, setInterval(() => this.tick(), this.config.heartbeatIntervalMs));
+  }
+
+  onModuleDestroy(): void {
+    if (this.scheduler.doesExist('interval', JOB)) this.scheduler.deleteInterval(JOB);
+  }
+
+  isRunning(partition: number): boolean {
+    return this.running.has(partition);
+  }
+
+  /** One planning round; public so tests can drive it. */
+  tick(): RepairTask[] {
+    if (!this.state.ready) return [];
+    const nodes = new Map<string, NodeHealth>(
+      this.state.storageNodes().map((n) => [n.id, { status: n.status, downSince: n.downSince }]),
+    );
+    const tasks = planRepairs({
+      placements: this.state.table.placed(),
+      nodes,
+      candidates: this.state.placementCandidates(),
+      replicationFactor: this.config.replicationFactor,
+      repairAfterMs: this.config.repairAfterMs,
+      now: this.clock.now(),
+      busy: this.running,
+    });
+    const started = tasks.slice(0, Math.max(0, this.config.repairConcurrency - this.running.size));
+    for (const task of started) {
+      this.running.add(task.partition);
+      void this.run(task).finally(() => this.running.delete(task.partition));
+    }
+    return started;
+  }
+
+  private async run(task: RepairTask): Promise<void> {
+    const { partition } = task;
+    const what = `partition ${partition}: ${task.add ? `copy to ${task.add}` : ''}${task.add && task.remove ? ', ' : ''}${task.remove ? `remove ${task.remove}` : ''} (${task.reason})`;
+    this.logger.log(`repair started: ${what}`);
+    try {
+      let placement = this.current(partition);
+      if (task.add) {
+        if (!placement.learners.includes(task.add)) {
+          placement = await this.assign(partition, { replicas: [...placement.replicas], learners: [task.add] }, [task.add]);
+        }
+        await this.replicas.barrier(partition);
+        this.replicas.takeLearnerMiss(partition);
+        for (let pass = 1; ; pass++) {
+          const copied = await this.copy(partition, placement, task.add);
+          this.logger.log(`partition ${partition}: copied ${copied} records to ${task.add} (pass ${pass})`);
+          await this.replicas.barrier(partition);
+          if (!this.replicas.takeLearnerMiss(partition)) break;
+          if (pass === MAX_COPY_PASSES) throw new Error(`${task.add} kept missing writes during the copy`);
+        }
+      }
+      const replicas = [...placement.replicas.filter((id) => id !== task.remove), ...(task.add ? [task.add] : [])];
+      const final = await this.assign(partition, { replicas, learners: [] }, task.add ? [task.add] : []);
+      this.completed += 1;
+      this.logger.log(`repair finished: partition ${partition} now on ${final.replicas.join(', ')} (epoch ${final.epoch})`);
+      if (task.remove) await this.dropFrom(task.remove, partition, final);
+    } catch (error) {
+      this.logger.warn(`repair of partition ${partition} failed, will retry: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Gives the partition a new epoch and replica set: every live member (and a removed node, so it
+   * stops taking writes) persists it; the nodes in `required` must, the others may fail.
+   */
+  private async assign(partition: number, next: Omit<AssignmentDto, 'epoch'>, required: string[]): Promise<Placement> {
+    const before = this.current(partition);
+    const assignment: AssignmentDto = { ...next, epoch: this.state.clock.next() };
+    const told = new Set([...members(before), ...next.replicas, ...(next.learners ?? [])]);
+    const results = await Promise.allSettled(
+      [...told].map(async (id) => {
+        const node = this.state.node(id);
+        if (!node || node.status === 'DOWN' || node.status === 'UNKNOWN') throw new Error(`${id} is down`);
+        await this.storage.assign(node.url, partition, assignment);
+      }),
+    );
+    [...told].forEach((id, i) => {
+      const result = results[i];
+      if (result.status === 'rejected' && required.includes(id)) throw result.reason;
+    });
+    this.state.recordPlacement(partition, assignment.epoch, assignment.replicas, assignment.learners ?? []);
+    return this.current(partition);
+  }
+
+  /** Streams the partition from its live replicas, merged by revision, into `target`. */
+  private async copy(partition: number, placement: Placement, target: string): Promise<number> {
+    const targetUrl = this.urlOf(target);
+    const sources = placement.replicas.map((id) => this.state.node(id)).filter((n) => n && n.status !== 'DOWN' && n.status !== 'UNKNOWN');
+    if (sources.length === 0) throw new Error('no live replica to copy from');
+    let after: string | undefined;
+    let copied = 0;
+    for (;;) {
+      const pages = await Promise.all(
+        sources.map((n) => this.storage.scan(n!.url, { partitions: [partition], prefix: '', after, limit: PAGE, tombstones: true })),
+      );
+      const { items, boundary } = mergePages(pages, { keepTombstones: true });
+      if (items.length > 0) {
+        const ops: OpDto[] = items.map(({ key, revision, value }) =>
+          value === null
+            ? { type: 'delete', partition, key, revision, epoch: placement.epoch }
+            : { type: 'put', partition, key, value, revision, epoch: placement.epoch },
+        );
+        const results = await this.storage.ops(targetUrl, ops);
+        const refused = results.find((r) => r.error);
+        if (refused) throw new Error(`${target} refused the copy: ${refused.message}`);
+        copied += items.length;
+      }
+      if (boundary === undefined) return copied;
+      after = boundary;
+    }
+  }
+
+  private async dropFrom(nodeId: string, partition: number, final: Placement): Promise<void> {
+    const node = this.state.node(nodeId);
+    if (!node || node.status === 'DOWN' || node.status === 'UNKNOWN') return; // it drops its copy when it returns
+    try {
+      await this.storage.drop(node.url, partition, { epoch: final.epoch, replicas: [...final.replicas], learners: [...final.learners] });
+      this.logger.log(`partition ${partition}: ${nodeId} dropped its copy`);
+    } catch (error) {
+      this.logger.warn(`partition ${partition}: ${nodeId} could not drop its copy yet: ${(error as Error).message}`);
+    }
+  }
+
+  private current(partition: number): Placement {
+    const placement = this.state.table.get(partition);
+    if (!placement) throw new Error(`partition ${partition} is not placed`);
+    return placement;
+  }
+
+  private urlOf(nodeId: string): string {
+    const node = this.state.node(nodeId);
+    if (!node) throw new Error(`${nodeId} is not known`);
+    return node.url;
+  }
+}

@@ -1,0 +1,121 @@
+import { partitionOf } from '../../src/common/hash.js';
+import type { ClusterViewDto } from '../../src/leader/dto/cluster.dto.js';
+import { inBatches } from '../support/kv-api.js';
+import { startCluster, type TestCluster } from '../support/leader-cluster.js';
+import { waitFor } from '../support/poll.js';
+import { storageApi } from '../support/storage-api.js';
+
+// RF=3 in process: quorum reads and writes, read repair, and repair of a lost replica.
+const PARTITIONS = 64;
+const SLOW = 60_000;
+const KEYS = Array.from({ length: 150 }, (_, i) => `rep/${i}`);
+
+function placementOf(view: ClusterViewDto, key: string) {
+  const placed = view.partitions.find((p) => p.partition === partitionOf(key, PARTITIONS));
+  if (!placed) throw new Error(`${key} is not placed`);
+  return placed;
+}
+
+describe('replication (e2e, RF=3)', () => {
+  let cluster: TestCluster;
+
+  beforeEach(async () => {
+    cluster = await startCluster({
+      storageIds: ['s1', 's2', 's3', 's4'],
+      leaderEnv: { REPLICATION_FACTOR: '3', REPAIR_AFTER_MS: '300' },
+    });
+    await inBatches(KEYS, 20, (k) => cluster.leader.kv.putOk(k, `v1 of ${k}`));
+  }, SLOW);
+
+  afterEach(async () => {
+    await cluster.close();
+  });
+
+  it('places every written partition on 3 distinct nodes, all healthy', async () => {
+    const view = await cluster.leader.kv.clusterOk();
+    expect(view.replicationFactor).toBe(3);
+    for (const p of view.partitions) {
+      expect(new Set(p.replicas).size).toBe(3);
+      expect(p.state).toBe('healthy');
+    }
+    // Each key is stored on exactly its three replicas.
+    const key = KEYS[0];
+    const { replicas, partition } = placementOf(view, key);
+    for (const node of cluster.storage) {
+      const record = await storageApi(node.http).record(partition, key);
+      expect(record?.value ?? null).toBe(replicas.includes(node.id) ? `v1 of ${key}` : null);
+    }
+  }, SLOW);
+
+  it('keeps reading and writing every key while one replica of each partition is DOWN', async () => {
+    cluster.registry.setStatus('s2', 'DOWN');
+    await waitFor('the leader to see s2 DOWN', async () => (await cluster.leader.kv.clusterOk()).nodes.find((n) => n.id === 's2')?.status === 'DOWN');
+    await inBatches(KEYS, 20, async (k) => expect((await cluster.leader.kv.getOk(k)).value).toBe(`v1 of ${k}`));
+    await inBatches(KEYS, 20, (k) => cluster.leader.kv.putOk(k, `v2 of ${k}`));
+    await inBatches(KEYS, 20, async (k) => expect((await cluster.leader.kv.getOk(k)).value).toBe(`v2 of ${k}`));
+  }, SLOW);
+
+  it('answers 503 saying the write may or may not have applied when a majority is unreachable', async () => {
+    const view = await cluster.leader.kv.clusterOk();
+    const { replicas } = placementOf(view, KEYS[0]);
+    await cluster.node(replicas[0]).close();
+    await cluster.node(replicas[1]).close();
+    const res = await cluster.leader.kv.put(KEYS[0], 'lost?').expect(503);
+    expect(res.body.message).toMatch(/may or may not have been applied/);
+    expect(res.headers['retry-after']).toMatch(/^\d+$/);
+  }, SLOW);
+
+  it('writes the newest value back to a replica that missed it (read repair)', async () => {
+    const key = KEYS[1];
+    const { replicas, partition } = placementOf(await cluster.leader.kv.clusterOk(), key);
+    const behind = replicas[0];
+    cluster.registry.setStatus(behind, 'DOWN');
+    await waitFor('the leader to see it DOWN', async () => (await cluster.leader.kv.clusterOk()).nodes.find((n) => n.id === behind)?.status === 'DOWN');
+    const { revision } = await cluster.leader.kv.putOk(key, 'newest');
+    expect((await storageApi(cluster.node(behind).http).record(partition, key))?.value).toBe(`v1 of ${key}`);
+
+    cluster.registry.setStatus(replicas[1], 'DOWN');
+    cluster.registry.setStatus(behind, 'UP');
+    await waitFor('the leader to read from the stale replica', async () => {
+      const nodes = (await cluster.leader.kv.clusterOk()).nodes;
+      return nodes.find((n) => n.id === behind)?.status === 'UP' && nodes.find((n) => n.id === replicas[1])?.status === 'DOWN';
+    });
+    const read = await cluster.leader.kv.getOk(key);
+    expect(read).toEqual({ key, value: 'newest', revision });
+    expect(await storageApi(cluster.node(behind).http).record(partition, key)).toEqual({ revision, value: 'newest' });
+  }, SLOW);
+
+  it('replaces a replica DOWN longer than REPAIR_AFTER_MS: copy, switch, nothing lost', async () => {
+    const before = await cluster.leader.kv.clusterOk();
+    const onS3 = before.partitions.filter((p) => p.replicas.includes('s3')).map((p) => p.partition);
+    expect(onS3.length).toBeGreaterThan(0);
+    cluster.registry.setStatus('s3', 'DOWN');
+    await cluster.node('s3').close();
+    await inBatches(KEYS.slice(0, 50), 10, (k) => cluster.leader.kv.putOk(k, `v2 of ${k}`));
+
+    const repaired = await waitFor(
+      'every partition back to 3 healthy replicas without s3',
+      async () => {
+        const view = await cluster.leader.kv.clusterOk();
+        return view.partitions.every((p) => p.replicas.length === 3 && !p.replicas.includes('s3') && p.state === 'healthy') && view;
+      },
+      { timeoutMs: 20_000 },
+    );
+    for (const p of onS3) {
+      expect(repaired.partitions.find((x) => x.partition === p)!.epoch).toBeGreaterThan(before.partitions.find((x) => x.partition === p)!.epoch);
+    }
+    // Every key readable with its newest value, and the new replicas hold it themselves.
+    await inBatches(KEYS, 20, async (k, ) => {
+      const expected = KEYS.indexOf(k) < 50 ? `v2 of ${k}` : `v1 of ${k}`;
+      expect((await cluster.leader.kv.getOk(k)).value).toBe(expected);
+    });
+    for (const key of KEYS) {
+      const { replicas, partition } = placementOf(repaired, key);
+      if (!onS3.includes(partition)) continue;
+      for (const id of replicas) {
+        const record = await storageApi(cluster.node(id).http).record(partition, key);
+        expect(record?.value).toBe(KEYS.indexOf(key) < 50 ? `v2 of ${key}` : `v1 of ${key}`);
+      }
+    }
+  }, SLOW);
+});
