@@ -25,7 +25,8 @@ describe('replication with real processes (RF=3, 5 storage nodes)', () => {
     PARTITIONS: String(PARTITIONS),
     REPLICATION_FACTOR: '3',
     REPAIR_AFTER_MS: String(REPAIR_AFTER_MS),
-    REPAIR_CONCURRENCY: '4',
+    // One copy at a time, so a repair of many partitions takes long enough to kill the leader in it.
+    REPAIR_CONCURRENCY: '1',
     REQUEST_TIMEOUT_MS: '1000',
   });
   const leader = () => cluster.leader.url;
@@ -125,4 +126,43 @@ describe('replication with real processes (RF=3, 5 storage nodes)', () => {
     expect([...acked.keys()].filter((k) => !all.has(k))).toEqual([]);
     expect(listed.every((k) => KEYS.includes(k))).toBe(true);
   }, 60_000);
+
+  it('counts exactly: 20 concurrent If-Match increments of one counter key', async () => {
+    const key = 'counter/hits';
+    expect((await call(leader(), 'PUT', keyPath(key), { value: '0' }, { 'If-None-Match': '*' })).status).toBe(201);
+    let succeeded = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        for (let attempt = 0; attempt < 200; attempt++) {
+          const current = await call(leader(), 'GET', keyPath(key));
+          const next = String(Number(current.body.value) + 1);
+          const put = await call(leader(), 'PUT', keyPath(key), { value: next }, { 'If-Match': `"${String(current.body.revision)}"` });
+          if (put.status === 200) {
+            succeeded += 1;
+            return;
+          }
+          expect(put.status).toBe(412);
+        }
+      }),
+    );
+    expect(succeeded).toBe(20);
+    expect((await call(leader(), 'GET', keyPath(key))).body.value).toBe('20');
+  }, 60_000);
+
+  it('finishes a repair after the leader is killed -9 in the middle of it, and loses nothing', async () => {
+    await cluster.node('storage-5').stop('SIGKILL');
+    await waitFor('a repair under way (a partition moving)', async () => (await view()).partitions.some((p) => p.learners.length > 0 || !p.replicas.includes('storage-5')) && (await view()).partitions.some((p) => p.replicas.includes('storage-5')), {
+      timeoutMs: 20_000,
+      intervalMs: 20,
+    });
+    await cluster.leader.stop('SIGKILL');
+    await cluster.leader.start();
+
+    await waitFor('every partition on 3 healthy replicas without storage-4 or storage-5', async () => {
+      const v = await view();
+      return v.leader.ready && v.partitions.every((p) => p.replicas.length === 3 && !p.replicas.includes('storage-5') && !p.replicas.includes('storage-4') && p.state === 'healthy');
+    }, { timeoutMs: 60_000, intervalMs: 200 });
+    const reads = await inPool([...acked.keys()], 24, async (key) => ({ key, answer: await call(leader(), 'GET', keyPath(key)) }));
+    expect(reads.filter(({ answer }) => answer.status !== 200).map(({ key, answer }) => `${key}: ${answer.status}`)).toEqual([]);
+  }, 120_000);
 });
