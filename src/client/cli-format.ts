@@ -46,7 +46,7 @@ export function formatCluster(info: ClusterInfo): string {
   const rows = info.nodes.map((node) => [
     node.id,
     node.role,
-    node.status,
+    node.draining ? `${node.status} (draining)` : node.status,
     formatUsage(node),
     node.keyCount === undefined ? '-' : String(node.keyCount),
     String(node.partitions),
@@ -67,7 +67,7 @@ export function partitionSummary(info: ClusterInfo): string[] {
       `replication factor ${info.replicationFactor}`,
   ];
   if (unplaced > 0) lines.push(`unplaced (${unplaced}): ${listNumbers(info.unplaced)}`);
-  const unhealthy: PartitionState[] = ['under-replicated', 'unavailable'];
+  const unhealthy: PartitionState[] = ['moving', 'under-replicated', 'unavailable'];
   for (const state of unhealthy) {
     const found = info.partitions.filter((p: PartitionInfo) => p.state === state).map((p) => p.partition);
     if (found.length > 0) lines.push(`${state} (${found.length}): ${listNumbers(found)}`);

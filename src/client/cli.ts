@@ -131,6 +131,22 @@ export async function main(
       output(info, () => formatCluster(info));
     });
 
+  program
+    .command('drain')
+    .description('drain a storage node: it gets no new replicas and its replicas move away (--undo to stop)')
+    .argument('<node-id>', 'the storage node, e.g. storage-2')
+    .option('--undo', 'stop draining: the node takes replicas again')
+    .action(async (nodeId: string, opts: { undo?: boolean }) => {
+      const status = await client().drain(nodeId, opts.undo === true);
+      output(status, () =>
+        status.draining
+          ? status.drained
+            ? `${status.id} is drained: it holds no replicas`
+            : `${status.id} is draining: ${status.partitions} partition(s) still to move (see ddb cluster)`
+          : `${status.id} is not draining`,
+      );
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ExitCode.Ok;

@@ -4,6 +4,7 @@ import { assertKeyShape, keyPath } from './key-path.js';
 import { withRetries, type CallKind, type RetryPolicy } from './retry-policy.js';
 import type {
   ClusterInfo,
+  DrainStatus,
   DeleteOptions,
   IterateOptions,
   KvEntry,
@@ -149,6 +150,13 @@ export class DistributedDbClient {
   }
 
   /** The leader's view of the cluster: nodes, partitions and their health. */
+  /** Drains a storage node (undo: false gives it replicas again). Idempotent, so retried like a read. */
+  async drain(nodeId: string, undo = false): Promise<DrainStatus> {
+    const path = `/cluster/nodes/${encodeURIComponent(nodeId)}/drain`;
+    const { body } = await this.call('read', { method: undo ? 'DELETE' : 'POST', path });
+    return body as DrainStatus;
+  }
+
   async cluster(): Promise<ClusterInfo> {
     const { body } = await this.call('read', { method: 'GET', path: '/cluster' });
     return body as ClusterInfo;

@@ -15,7 +15,7 @@ export interface TransportOptions {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'PUT' | 'DELETE';
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
   /** Already encoded, starting with '/'. */
   path: string;
   query?: URLSearchParams;

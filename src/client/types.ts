@@ -55,7 +55,7 @@ export interface IterateOptions {
 }
 
 export type NodeStatus = 'UP' | 'SUSPECT' | 'DOWN' | 'UNKNOWN';
-export type PartitionState = 'healthy' | 'under-replicated' | 'unavailable';
+export type PartitionState = 'healthy' | 'moving' | 'under-replicated' | 'unavailable';
 
 export interface ClusterNode {
   id: string;
@@ -68,6 +68,18 @@ export interface ClusterNode {
   /** How many partitions this node holds a replica of. */
   partitions: number;
   lastHeartbeatAt?: string;
+  /** Storage nodes: being drained (gets no new replicas, gives its replicas away). */
+  draining?: boolean;
+}
+
+/** The answer of POST/DELETE /cluster/nodes/{id}/drain. */
+export interface DrainStatus {
+  id: string;
+  draining: boolean;
+  /** Partitions it still holds a replica of. */
+  partitions: number;
+  /** Draining and empty: safe to remove. */
+  drained: boolean;
 }
 
 export interface PartitionInfo {

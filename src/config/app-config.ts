@@ -30,6 +30,8 @@ export interface AppConfig {
   readonly repairAfterMs: number;
   /** At most this many partitions copy at once. */
   readonly repairConcurrency: number;
+  /** A tombstone every replica holds is purged once it is this old. */
+  readonly tombstoneTtlMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
 
@@ -51,5 +53,6 @@ export const DEFAULTS = {
   replicationFactor: 3,
   repairAfterMs: 30_000,
   repairConcurrency: 2,
+  tombstoneTtlMs: 24 * 3600 * 1000,
   logLevel: 'log',
 } as const;

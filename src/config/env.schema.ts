@@ -123,6 +123,9 @@ export class EnvironmentVariables {
   @IntVar(1, 64)
   REPAIR_CONCURRENCY?: number;
 
+  @IntVar(0, Number.MAX_SAFE_INTEGER, 'milliseconds')
+  TOMBSTONE_TTL_MS?: number;
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], {
     message: 'must be one of fatal, error, warn, log, debug, verbose',
   })

@@ -73,6 +73,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     replicationFactor: vars.REPLICATION_FACTOR ?? DEFAULTS.replicationFactor,
     repairAfterMs: vars.REPAIR_AFTER_MS ?? DEFAULTS.repairAfterMs,
     repairConcurrency: vars.REPAIR_CONCURRENCY ?? DEFAULTS.repairConcurrency,
+    tombstoneTtlMs: vars.TOMBSTONE_TTL_MS ?? DEFAULTS.tombstoneTtlMs,
     logLevel: (vars.LOG_LEVEL as AppConfig['logLevel'] | undefined) ?? DEFAULTS.logLevel,
   };
 

@@ -103,6 +103,26 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
     return this.refreshing;
   }
 
+  /** Replica-set changes being sent to the nodes, per partition (see RepairService.assign). */
+  private readonly changing = new Map<number, Promise<unknown>>();
+
+  /**
+   * Marks a change of the partition's assignment as under way until `work` settles: nodes may
+   * already refuse the old epoch while the table still has it, so ops wait for it (settled()).
+   */
+  trackChange<T>(partition: number, work: Promise<T>): Promise<T> {
+    const done = work.finally(() => {
+      if (this.changing.get(partition) === done) this.changing.delete(partition);
+    });
+    this.changing.set(partition, done);
+    return done;
+  }
+
+  /** Resolves once no assignment change of the partition is in flight. */
+  async settled(partition: number): Promise<void> {
+    await this.changing.get(partition)?.catch(() => undefined);
+  }
+
   /** Records a placement this leader just made (the nodes have already persisted it). */
   recordPlacement(partition: number, epoch: number, replicas: string[], learners: string[] = []): void {
     this.table.offer(partition, { epoch, replicas, learners });
@@ -122,7 +142,7 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
       }));
   }
 
-  /** Nodes being drained get no new replicas (see the balancer). */
+  /** Nodes being drained get no new replicas (see balancer.ts); the flag lives on the node itself. */
   readonly draining = new Set<string>();
 
   private async doRefresh(): Promise<void> {
@@ -216,6 +236,8 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
     }
     this.dropStale(node, inventory);
     node.stats = { usedBytes: inventory.usedBytes, capacityBytes: inventory.capacityBytes, keyCount: inventory.keyCount };
+    if (inventory.draining) this.draining.add(node.id);
+    else this.draining.delete(node.id);
     node.inventoryKnown = true;
     return true;
   }

@@ -4,6 +4,7 @@ import { NodeIdentity } from '../common/node-identity.js';
 import { ClusterStateService } from './cluster-state.service.js';
 import type { ClusterViewDto } from './dto/cluster.dto.js';
 import { majority } from './replication/quorum.js';
+import { RepairService } from './replication/repair.service.js';
 
 /** Turns the leader's state into the /cluster answer (what `ddb cluster` prints). */
 @Injectable()
@@ -11,6 +12,7 @@ export class ClusterViewService {
   constructor(
     private readonly state: ClusterStateService,
     private readonly identity: NodeIdentity,
+    private readonly repairs: RepairService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -20,6 +22,7 @@ export class ClusterViewService {
       leader: { id: this.identity.id, url: this.identity.url, ready: this.state.ready, revision: this.state.clock.current },
       partitionCount: this.state.table.size,
       replicationFactor: this.config.replicationFactor,
+      completedMoves: this.repairs.completed,
       nodes: [
         {
           id: 'registry',
@@ -36,6 +39,7 @@ export class ClusterViewService {
         ...n.stats,
         partitions: counts.get(n.id) ?? 0,
           lastHeartbeatAt: n.lastHeartbeatAt,
+          ...(n.role === 'storage' ? { draining: this.state.draining.has(n.id) } : {}),
         })),
       ],
       partitions: this.state.table.placed().map(([partition, placement]) => {

@@ -1,8 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Credential, Requires } from '../common/auth.guard.js';
 import { ClusterViewService } from './cluster-view.service.js';
-import { ClusterViewDto } from './dto/cluster.dto.js';
+import { ClusterViewDto, DrainStatusDto } from './dto/cluster.dto.js';
+import { RebalanceService } from './replication/rebalance.service.js';
 
 @ApiTags('cluster')
 @ApiBearerAuth()
@@ -10,11 +11,31 @@ import { ClusterViewDto } from './dto/cluster.dto.js';
 @Requires(Credential.ApiToken)
 @Controller('cluster')
 export class ClusterController {
-  constructor(private readonly view: ClusterViewService) {}
+  constructor(
+    private readonly view: ClusterViewService,
+    private readonly rebalance: RebalanceService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: ClusterViewDto, description: 'every node with status and stats, and where each partition lives' })
   cluster(): ClusterViewDto {
     return this.view.snapshot();
+  }
+
+  @Post('nodes/:id/drain')
+  @HttpCode(200)
+  @ApiParam({ name: 'id', example: 'storage-2' })
+  @ApiOkResponse({ type: DrainStatusDto, description: 'the node gets no new replicas and gives its replicas away; drained once it holds none' })
+  @ApiNotFoundResponse({ description: 'no such storage node' })
+  drain(@Param('id') id: string): Promise<DrainStatusDto> {
+    return this.rebalance.drain(id, true);
+  }
+
+  @Delete('nodes/:id/drain')
+  @ApiParam({ name: 'id', example: 'storage-2' })
+  @ApiOkResponse({ type: DrainStatusDto, description: 'the node takes replicas again' })
+  @ApiNotFoundResponse({ description: 'no such storage node' })
+  undrain(@Param('id') id: string): Promise<DrainStatusDto> {
+    return this.rebalance.drain(id, false);
   }
 }

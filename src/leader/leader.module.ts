@@ -8,7 +8,9 @@ import { KvController } from './kv.controller.js';
 import { KvService } from './kv.service.js';
 import { PlacementService } from './placement.service.js';
 import { ListingService } from './replication/listing.service.js';
+import { RebalanceService } from './replication/rebalance.service.js';
 import { RepairService } from './replication/repair.service.js';
+import { TombstoneSweeperService } from './replication/tombstone-sweeper.service.js';
 import { ReplicatedStore } from './replication/replicated-store.js';
 import { StorageClient } from './storage-client.js';
 
@@ -31,6 +33,8 @@ export class LeaderModule {
         ReplicatedStore,
         ListingService,
         RepairService,
+        RebalanceService,
+        TombstoneSweeperService,
       ],
     };
   }

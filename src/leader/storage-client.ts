@@ -57,6 +57,14 @@ export class StorageClient {
     await this.call(url, 'POST', `/internal/partitions/${partition}/drop`, current);
   }
 
+  async purge(url: string, partition: number, tombstones: { key: string; revision: number }[]): Promise<number> {
+    return (await this.call<{ purged: number }>(url, 'POST', `/internal/partitions/${partition}/purge`, { tombstones })).purged;
+  }
+
+  async setDraining(url: string, draining: boolean): Promise<void> {
+    await this.call(url, 'PUT', '/internal/draining', { draining });
+  }
+
   async inventory(url: string): Promise<InventoryDto> {
     return this.call<InventoryDto>(url, 'GET', '/internal/inventory');
   }

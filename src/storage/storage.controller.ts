@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Credential, Requires } from '../common/auth.guard.js';
-import { AssignmentDto, InventoryDto } from './dto/inventory.dto.js';
+import { AssignmentDto, DrainDto, InventoryDto } from './dto/inventory.dto.js';
 import { OpsRequestDto, OpsResponseDto } from './dto/ops.dto.js';
-import { ScanRequestDto, ScanResponseDto } from './dto/scan.dto.js';
+import { PurgeRequestDto, ScanRequestDto, ScanResponseDto } from './dto/scan.dto.js';
 import { StorageService } from './storage.service.js';
 
 /** The internal, partition-aware data API. Only the leader calls it, with the cluster secret. */
@@ -29,6 +29,13 @@ export class StorageController {
     return this.storage.scan(body);
   }
 
+  @Post('partitions/:partition/purge')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '{purged}: how many of the given tombstones were removed' })
+  async purge(@Param('partition', ParseIntPipe) partition: number, @Body() body: PurgeRequestDto): Promise<{ purged: number }> {
+    return this.storage.purge(partition, body.tombstones);
+  }
+
   @Put('partitions/:partition/assignment')
   @ApiOkResponse({ type: AssignmentDto })
   async assign(
@@ -46,6 +53,12 @@ export class StorageController {
     @Body() body: AssignmentDto,
   ): Promise<{ partition: number; dropped: boolean }> {
     return this.storage.drop(partition, body);
+  }
+
+  @Put('draining')
+  @ApiOkResponse({ type: DrainDto })
+  async draining(@Body() body: DrainDto): Promise<DrainDto> {
+    return this.storage.setDraining(body.draining);
   }
 
   @Get('inventory')

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { NodeStats } from '../common/cluster-types.js';
+import { Clock } from '../common/clock.js';
 import { InvalidInputError, StaleEpochError } from '../common/errors.js';
 import { assertValidKey, assertValidPrefix } from '../common/keys.js';
 import { NodeIdentity } from '../common/node-identity.js';
@@ -23,6 +24,7 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
     @Inject(STORAGE_ENGINE) private readonly engine: StorageEngine,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly identity: NodeIdentity,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -51,7 +53,8 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
         results[index] = { record: this.engine.get(op.partition, op.key) ?? null };
       } else {
         const value = op.type === 'put' ? op.value! : null;
-        writes.push({ index, op: { partition: op.partition, key: op.key, revision: op.revision!, value } });
+        const deletedAt = value === null ? this.clock.now() : undefined;
+        writes.push({ index, op: { partition: op.partition, key: op.key, revision: op.revision!, value, deletedAt } });
       }
     });
     if (writes.length > 0) {
@@ -71,10 +74,15 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
       after: request.after,
       limit: request.limit,
       includeTombstones: request.tombstones === true,
+      tombstonesOnly: request.tombstonesOnly === true,
     });
     return {
-      items: items.map(({ partition, key, revision, value }) =>
-        request.values || request.tombstones ? { partition, key, revision, value } : { partition, key, revision },
+      items: items.map(({ partition, key, revision, value, deletedAt }) =>
+        request.tombstonesOnly
+          ? { partition, key, revision, value, deletedAt }
+          : request.values || request.tombstones
+            ? { partition, key, revision, value }
+            : { partition, key, revision },
       ),
       more,
     };
@@ -121,6 +129,21 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
     return { partition, dropped: true };
   }
 
+  /** Removes the given tombstones (exact key and revision); see the leader's tombstone sweeper for when. */
+  async purge(partition: number, tombstones: { key: string; revision: number }[]): Promise<{ purged: number }> {
+    this.assertPartition(partition);
+    return { purged: await this.engine.purge(partition, tombstones) };
+  }
+
+  /** The leader asks this node to give its replicas away (or to stop doing so); kept across restarts. */
+  async setDraining(draining: boolean): Promise<{ draining: boolean }> {
+    if (this.engine.flag('draining') !== draining) {
+      await this.engine.setFlag('draining', draining);
+      this.logger.log(draining ? 'draining: giving all replicas away' : 'no longer draining');
+    }
+    return { draining };
+  }
+
   inventory(): InventoryDto {
     const stats = this.engine.partitionStats();
     const assignments = this.engine.assignments();
@@ -129,6 +152,7 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
       nodeId: this.identity.id,
       maxRevision: this.engine.maxRevision(),
       ...this.totals(),
+      draining: this.engine.flag('draining'),
       partitions: ids.map((partition) => ({
         partition,
         epoch: assignments.get(partition)?.epoch ?? 0,

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { partitionOf } from '../../src/common/hash.js';
 import type { ClusterViewDto } from '../../src/leader/dto/cluster.dto.js';
 import { inBatches } from '../support/kv-api.js';
@@ -22,7 +23,7 @@ describe('replication (e2e, RF=3)', () => {
   beforeEach(async () => {
     cluster = await startCluster({
       storageIds: ['s1', 's2', 's3', 's4'],
-      leaderEnv: { REPLICATION_FACTOR: '3', REPAIR_AFTER_MS: '300' },
+      leaderEnv: { REPLICATION_FACTOR: '3', REPAIR_AFTER_MS: '300', TOMBSTONE_TTL_MS: '200' },
     });
     await inBatches(KEYS, 20, (k) => cluster.leader.kv.putOk(k, `v1 of ${k}`));
   }, SLOW);
@@ -117,5 +118,74 @@ describe('replication (e2e, RF=3)', () => {
         expect(record?.value).toBe(KEYS.indexOf(key) < 50 ? `v2 of ${key}` : `v1 of ${key}`);
       }
     }
+  }, SLOW);
+
+  it('drains a node on request: 404 for an unknown node, then every replica moves off it and every key stays readable', async () => {
+    const kv = cluster.leader.kv;
+    await request(cluster.leader.http).post('/cluster/nodes/nope/drain').expect(404);
+    const started = await request(cluster.leader.http).post('/cluster/nodes/s4/drain').expect(200);
+    expect(started.body).toMatchObject({ id: 's4', draining: true });
+    const drained = await waitFor(
+      's4 drained',
+      async () => {
+        const status = (await request(cluster.leader.http).post('/cluster/nodes/s4/drain').expect(200)).body as { drained: boolean };
+        return status.drained && (await kv.clusterOk());
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(drained.nodes.find((n) => n.id === 's4')).toMatchObject({ draining: true, partitions: 0 });
+    expect(drained.partitions.every((p) => p.replicas.length === 3 && !p.replicas.includes('s4'))).toBe(true);
+    await inBatches(KEYS, 20, async (k) => expect((await kv.getOk(k)).value).toBe(`v1 of ${k}`));
+    const undone = await request(cluster.leader.http).delete('/cluster/nodes/s4/drain').expect(200);
+    expect(undone.body).toMatchObject({ id: 's4', draining: false });
+  }, SLOW);
+
+  it('purges a tombstone once every replica holds it, writing it first to a replica that missed the delete', async () => {
+    const kv = cluster.leader.kv;
+    const key = KEYS[2];
+    const { replicas, partition } = placementOf(await kv.clusterOk(), key);
+    const missed = replicas[2];
+    cluster.registry.setStatus(missed, 'DOWN');
+    await waitFor('the leader to see it DOWN', async () => (await kv.clusterOk()).nodes.find((n) => n.id === missed)?.status === 'DOWN');
+    await kv.delete(key).expect(204);
+    // The replica that was down still has the value, the others a tombstone.
+    expect((await storageApi(cluster.node(missed).http).record(partition, key))?.value).toBe(`v1 of ${key}`);
+    cluster.registry.setStatus(missed, 'UP');
+
+    await waitFor(
+      'the tombstone purged from every replica',
+      async () => {
+        for (const id of replicas) if ((await storageApi(cluster.node(id).http).record(partition, key)) !== null) return false;
+        return true;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+    await kv.get(key).expect(404);
+  }, SLOW);
+
+  it('makes a node that returns with an older epoch of a partition drop that copy instead of serving it', async () => {
+    const kv = cluster.leader.kv;
+    const before = await kv.clusterOk();
+    const heldByS1 = before.partitions.filter((p) => p.replicas.includes('s1')).map((p) => p.partition);
+    cluster.registry.setStatus('s1', 'DOWN');
+    await waitFor(
+      's1 replaced in every partition',
+      async () => (await kv.clusterOk()).partitions.every((p) => !p.replicas.includes('s1') && p.state === 'healthy'),
+      { timeoutMs: 20_000 },
+    );
+    // s1 still holds its old copies at the old epochs; when it is back, the leader has it drop them.
+    expect((await storageApi(cluster.node('s1').http).inventory()).partitions.length).toBeGreaterThan(0);
+    cluster.registry.setStatus('s1', 'UP');
+    await waitFor(
+      's1 to drop every partition it no longer belongs to',
+      async () => {
+        const held = (await storageApi(cluster.node('s1').http).inventory()).partitions.map((p) => p.partition);
+        const now = await kv.clusterOk();
+        return held.every((p) => now.partitions.find((x) => x.partition === p)?.replicas.includes('s1'));
+      },
+      { timeoutMs: 20_000 },
+    );
+    expect(heldByS1.length).toBeGreaterThan(0);
+    await inBatches(KEYS, 20, async (k) => expect((await kv.getOk(k)).value).toBe(`v1 of ${k}`));
   }, SLOW);
 });

@@ -553,6 +553,19 @@ describe('storage node (e2e)', () => {
       });
     });
 
+    describe('draining', () => {
+      it('records the draining flag the leader sets and reports it in the inventory', async () => {
+        const res = await request(node.http).put('/internal/draining').set(auth).send({ draining: true }).expect(200);
+        expect(res.body).toEqual({ draining: true });
+        expect((await node.api.inventory()).draining).toBe(true);
+        await request(node.http).put('/internal/draining').set(auth).send({ draining: false }).expect(200);
+        expect((await node.api.inventory()).draining).toBe(false);
+        expectErrorBody((await request(node.http).put('/internal/draining').set(auth).send({ draining: 'yes' }).expect(400)).body, 400);
+        await request(node.http).put('/internal/draining').send({ draining: true }).expect(401);
+        expect((await node.api.inventory()).draining).toBe(false);
+      });
+    });
+
     describe('inventory', () => {
       it('an empty node reports its id, capacity and nothing held', async () => {
         expect(await node.api.inventory()).toEqual({
@@ -561,6 +574,7 @@ describe('storage node (e2e)', () => {
           usedBytes: 0,
           capacityBytes: DEFAULT_CAPACITY,
           keyCount: 0,
+          draining: false,
           partitions: [],
         });
       });
@@ -601,6 +615,7 @@ describe('storage node (e2e)', () => {
           usedBytes,
           capacityBytes: DEFAULT_CAPACITY,
           keyCount: 3,
+          draining: false,
           partitions: expected,
         });
       });

@@ -10,6 +10,14 @@ export class ClusterNodeDto {
   @ApiPropertyOptional({ example: 1000 }) keyCount?: number;
   @ApiProperty({ example: 21, description: 'partitions this node holds a replica of' }) partitions!: number;
   @ApiPropertyOptional({ example: '2026-11-27T10:00:00.000Z' }) lastHeartbeatAt?: string;
+  @ApiPropertyOptional({ example: false, description: 'storage: being drained (gets no new replicas)' }) draining?: boolean;
+}
+
+export class DrainStatusDto {
+  @ApiProperty({ example: 'storage-2' }) id!: string;
+  @ApiProperty({ example: true }) draining!: boolean;
+  @ApiProperty({ example: 5, description: 'partitions it still holds a replica of' }) partitions!: number;
+  @ApiProperty({ example: false, description: 'draining and empty: safe to remove' }) drained!: boolean;
 }
 
 export class ClusterPartitionDto {
@@ -32,7 +40,8 @@ export class ClusterLeaderDto {
 export class ClusterViewDto {
   @ApiProperty({ type: ClusterLeaderDto }) leader!: ClusterLeaderDto;
   @ApiProperty({ example: 64 }) partitionCount!: number;
-  @ApiProperty({ example: 1 }) replicationFactor!: number;
+  @ApiProperty({ example: 3 }) replicationFactor!: number;
+  @ApiProperty({ example: 12, description: 'repairs and moves finished since the leader started' }) completedMoves!: number;
   @ApiProperty({ type: [ClusterNodeDto] }) nodes!: ClusterNodeDto[];
   @ApiProperty({ type: [ClusterPartitionDto], description: 'placed partitions' }) partitions!: ClusterPartitionDto[];
   @ApiProperty({ example: [3, 9], description: 'partitions not written yet' }) unplaced!: number[];

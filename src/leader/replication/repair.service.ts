@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { AssignmentDto } from '../../storage/dto/inventory.dto.js';
@@ -11,14 +10,14 @@ import { mergePages } from './merge-pages.js';
 import { planRepairs, type NodeHealth, type RepairTask } from './repair-planner.js';
 import { ReplicatedStore } from './replicated-store.js';
 
-const JOB = 'leader-repair';
 const PAGE = 500;
 /** A copy is redone at most this many times when a learner missed writes while it ran. */
 const MAX_COPY_PASSES = 3;
 
 /**
- * Self-healing, the doing half: each heartbeat interval it asks repair-planner.ts what to fix and
- * runs up to REPAIR_CONCURRENCY copy-then-switch tasks:
+ * Self-healing, the doing half: on each tick (driven by RebalanceService every heartbeat interval)
+ * it asks repair-planner.ts what to fix and runs up to REPAIR_CONCURRENCY copy-then-switch tasks,
+ * the same protocol the balancer's moves use:
  *   1. add the new node as a learner (new epoch): from now on every write reaches it too;
  *   2. wait for the writes already in flight, then copy the partition page by page from the live
  *      replicas, merged by revision (tombstones too), into the learner;
@@ -28,10 +27,10 @@ const MAX_COPY_PASSES = 3;
  * planned again, and a leader restarted mid-copy finds the learner in the inventories and resumes.
  */
 @Injectable()
-export class RepairService implements OnApplicationBootstrap, OnModuleDestroy {
+export class RepairService {
   private readonly logger = new Logger('Repair');
-  /** Partitions with a task running. */
-  private readonly running = new Set<number>();
+  /** Tasks running, by partition. */
+  private readonly running = new Map<number, RepairTask>();
   /** Finished repairs and moves, for /cluster and metrics. */
   completed = 0;
 
@@ -40,17 +39,8 @@ export class RepairService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly replicas: ReplicatedStore,
     private readonly storage: StorageClient,
     private readonly clock: Clock,
-    private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  onApplicationBootstrap(): void {
-    this.scheduler.addInterval(JOB, setInterval(() => this.tick(), this.config.heartbeatIntervalMs));
-  }
-
-  onModuleDestroy(): void {
-    if (this.scheduler.doesExist('interval', JOB)) this.scheduler.deleteInterval(JOB);
-  }
 
   isRunning(partition: number): boolean {
     return this.running.has(partition);
@@ -69,14 +59,27 @@ export class RepairService implements OnApplicationBootstrap, OnModuleDestroy {
       replicationFactor: this.config.replicationFactor,
       repairAfterMs: this.config.repairAfterMs,
       now: this.clock.now(),
-      busy: this.running,
+      busy: new Set(this.running.keys()),
     });
     const started = tasks.slice(0, Math.max(0, this.config.repairConcurrency - this.running.size));
-    for (const task of started) {
-      this.running.add(task.partition);
-      void this.run(task).finally(() => this.running.delete(task.partition));
-    }
+    for (const task of started) this.start(task);
     return started;
+  }
+
+  /** Whether another task may start now (repairs first: a move waits while any repair is planned). */
+  get hasRoom(): boolean {
+    return this.running.size < this.config.repairConcurrency;
+  }
+
+  /** Partitions and nodes taking part in a running task. */
+  busy(): { partitions: Set<number>; nodes: Set<string> } {
+    return { partitions: new Set(this.running.keys()), nodes: new Set([...this.running.values()].flatMap((t) => [t.add, t.remove].filter((id): id is string => !!id))) };
+  }
+
+  /** Runs a copy-then-switch task (a repair, or a move the balancer planned). */
+  start(task: RepairTask): void {
+    this.running.set(task.partition, task);
+    void this.run(task).finally(() => this.running.delete(task.partition));
   }
 
   private async run(task: RepairTask): Promise<void> {
@@ -113,7 +116,11 @@ export class RepairService implements OnApplicationBootstrap, OnModuleDestroy {
    * Gives the partition a new epoch and replica set: every live member (and a removed node, so it
    * stops taking writes) persists it; the nodes in `required` must, the others may fail.
    */
-  private async assign(partition: number, next: Omit<AssignmentDto, 'epoch'>, required: string[]): Promise<Placement> {
+  private assign(partition: number, next: Omit<AssignmentDto, 'epoch'>, required: string[]): Promise<Placement> {
+    return this.state.trackChange(partition, this.sendAssignment(partition, next, required));
+  }
+
+  private async sendAssignment(partition: number, next: Omit<AssignmentDto, 'epoch'>, required: string[]): Promise<Placement> {
     const before = this.current(partition);
     const assignment: AssignmentDto = { ...next, epoch: this.state.clock.next() };
     const told = new Set([...members(before), ...next.replicas, ...(next.learners ?? [])]);

@@ -100,6 +100,7 @@ export class ReplicatedStore {
         return await attempt(placement);
       } catch (error) {
         const refused = error instanceof QuorumNotReachedError && error.failures.some((f) => f instanceof ReplicaRefusedError);
+        if (refused) await this.state.settled(partition);
         const newer = this.state.table.get(partition);
         if (!refused || tries > MAX_EPOCH_RETRIES || !newer || newer.epoch <= placement.epoch) {
           throw this.quorumFailure(partition, placement, error, what);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
 
 export class AssignmentDto {
   @ApiProperty({ example: 7, description: 'only grows; an older epoch is refused (409)' })
@@ -39,5 +39,12 @@ export class InventoryDto {
   @ApiProperty({ example: 1048576 }) usedBytes!: number;
   @ApiProperty({ example: 10737418240 }) capacityBytes!: number;
   @ApiProperty({ example: 2400 }) keyCount!: number;
+  @ApiProperty({ example: false, description: 'the node is being drained: it gets no new replicas' }) draining!: boolean;
   @ApiProperty({ type: [PartitionInventoryDto] }) partitions!: PartitionInventoryDto[];
+}
+
+export class DrainDto {
+  @ApiProperty({ example: true })
+  @IsBoolean()
+  draining!: boolean;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsBoolean, IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 
 export class ScanRequestDto {
   @ApiProperty({ example: [3, 17], description: 'partitions to scan; results are merged in key order' })
@@ -33,6 +34,30 @@ export class ScanRequestDto {
   @IsOptional()
   @IsBoolean()
   tombstones?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'only tombstones, with when they were written (deletedAt)' })
+  @IsOptional()
+  @IsBoolean()
+  tombstonesOnly?: boolean;
+}
+
+export class PurgeItemDto {
+  @ApiProperty({ example: 'users/42' })
+  @IsString()
+  key!: string;
+
+  @ApiProperty({ example: 1042 })
+  @IsInt()
+  @Min(1)
+  revision!: number;
+}
+
+export class PurgeRequestDto {
+  @ApiProperty({ type: [PurgeItemDto], description: 'tombstones to remove: only a tombstone at exactly that revision is removed' })
+  @ValidateNested({ each: true })
+  @Type(() => PurgeItemDto)
+  @ArrayMaxSize(10_000)
+  tombstones!: PurgeItemDto[];
 }
 
 export class ScanItemDto {
@@ -40,6 +65,7 @@ export class ScanItemDto {
   @ApiProperty({ example: 'users/42' }) key!: string;
   @ApiProperty({ example: 1042 }) revision!: number;
   @ApiPropertyOptional({ example: '{"name":"Ada"}', nullable: true, type: String }) value?: string | null;
+  @ApiPropertyOptional({ example: 1764201600000, description: 'tombstonesOnly: when the delete was stored' }) deletedAt?: number;
 }
 
 export class ScanResponseDto {

@@ -3,8 +3,8 @@ import type { PartitionAssignment, StoredRecord } from './storage-engine.js';
 import { VersionedStore, type RawEntry } from './versioned-store.js';
 
 type DataKey = [number, string];
-/** Compact on disk: [revision, value-or-null]. */
-type DataValue = [number, string | null];
+/** Compact on disk: [revision, value], or [revision, null, deletedAt] for a tombstone. */
+type DataValue = [number, string | null] | [number, null, number];
 
 /**
  * STORAGE_ENGINE=lmdb (default): LMDB, a crash-safe embedded B+tree with copy-on-write pages, so
@@ -17,6 +17,7 @@ export class LmdbEngine extends VersionedStore {
   private root?: RootDatabase;
   private data?: Database<DataValue, DataKey>;
   private meta?: Database<PartitionAssignment, number>;
+  private settings?: Database<boolean, string>;
 
   constructor(private readonly path: string) {
     super();
@@ -26,6 +27,7 @@ export class LmdbEngine extends VersionedStore {
     this.root = open({ path: this.path, compression: false });
     this.data = this.root.openDB<DataValue, DataKey>({ name: 'data' });
     this.meta = this.root.openDB<PartitionAssignment, number>({ name: 'partitions' });
+    this.settings = this.root.openDB<boolean, string>({ name: 'node' });
   }
 
   async close(): Promise<void> {
@@ -37,25 +39,30 @@ export class LmdbEngine extends VersionedStore {
 
   protected readRecord(partition: number, key: string): StoredRecord | undefined {
     const stored = this.db().get([partition, key]);
-    return stored && { revision: stored[0], value: stored[1] };
+    return stored && toRecord(stored);
   }
 
-  protected async atomically<T>(body: (put: (p: number, k: string, r: StoredRecord) => void) => T): Promise<T> {
+  protected async atomically<T>(body: (put: (p: number, k: string, r: StoredRecord | null) => void) => T): Promise<T> {
     const db = this.db();
-    const result = await db.transaction(() => body((p, k, r) => void db.put([p, k], [r.revision, r.value])));
+    const result = await db.transaction(() =>
+      body((p, k, r) => {
+        if (r === null) void db.remove([p, k]);
+        else void db.put([p, k], r.value === null ? [r.revision, null, r.deletedAt ?? 0] : [r.revision, r.value]);
+      }),
+    );
     await db.flushed;
     return result;
   }
 
   protected *range(partition: number, fromKey: string): Iterable<RawEntry> {
     for (const { key, value } of this.db().getRange({ start: [partition, fromKey], end: [partition + 1] })) {
-      yield { key: key[1], record: { revision: value[0], value: value[1] } };
+      yield { key: key[1], record: toRecord(value) };
     }
   }
 
   protected *allEntries(): Iterable<RawEntry & { partition: number }> {
     for (const { key, value } of this.db().getRange({})) {
-      yield { partition: key[0], key: key[1], record: { revision: value[0], value: value[1] } };
+      yield { partition: key[0], key: key[1], record: toRecord(value) };
     }
   }
 
@@ -69,6 +76,15 @@ export class LmdbEngine extends VersionedStore {
     const meta = this.metaDb();
     await meta.put(partition, { epoch: assignment.epoch, replicas: [...assignment.replicas] });
     await meta.flushed;
+  }
+
+  protected *loadFlags(): Iterable<[string, boolean]> {
+    for (const { key, value } of this.settings!.getRange({})) yield [key, value];
+  }
+
+  protected async persistFlag(name: string, value: boolean): Promise<void> {
+    await this.settings!.put(name, value);
+    await this.settings!.flushed;
   }
 
   protected async removePartition(partition: number): Promise<void> {
@@ -93,4 +109,8 @@ export class LmdbEngine extends VersionedStore {
     if (!this.meta) throw new Error('lmdb engine is not open');
     return this.meta;
   }
+}
+
+function toRecord(stored: DataValue): StoredRecord {
+  return stored[1] === null ? { revision: stored[0], value: null, deletedAt: stored[2] ?? 0 } : { revision: stored[0], value: stored[1] };
 }

@@ -13,11 +13,12 @@ export class MemoryEngine extends VersionedStore {
     return this.partitions.get(partition)?.get(key);
   }
 
-  protected async atomically<T>(body: (put: (p: number, k: string, r: StoredRecord) => void) => T): Promise<T> {
+  protected async atomically<T>(body: (put: (p: number, k: string, r: StoredRecord | null) => void) => T): Promise<T> {
     return body((p, k, r) => {
       let map = this.partitions.get(p);
       if (!map) this.partitions.set(p, (map = new Map()));
-      map.set(k, r);
+      if (r === null) map.delete(k);
+      else map.set(k, r);
     });
   }
 
@@ -35,6 +36,12 @@ export class MemoryEngine extends VersionedStore {
   }
 
   protected async persistAssignment(): Promise<void> {}
+
+  protected loadFlags(): Iterable<[string, boolean]> {
+    return [];
+  }
+
+  protected async persistFlag(): Promise<void> {}
 
   protected async removePartition(partition: number): Promise<void> {
     this.partitions.delete(partition);

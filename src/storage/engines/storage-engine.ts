@@ -12,6 +12,8 @@
 export interface StoredRecord {
   revision: number;
   value: string | null;
+  /** Tombstones: when the delete was stored (ms), for the purge rule (tombstone-sweeper.ts). */
+  deletedAt?: number;
 }
 
 export interface WriteOp {
@@ -20,6 +22,8 @@ export interface WriteOp {
   revision: number;
   /** null writes a tombstone (delete). */
   value: string | null;
+  /** For a tombstone: when it was written (the storage node's clock). */
+  deletedAt?: number;
 }
 
 export interface WriteOutcome {
@@ -36,6 +40,8 @@ export interface ScanRequest {
   after?: string;
   limit: number;
   includeTombstones: boolean;
+  /** Only tombstones (for the tombstone sweep). */
+  tombstonesOnly?: boolean;
 }
 
 export interface ScanItem {
@@ -43,6 +49,7 @@ export interface ScanItem {
   key: string;
   revision: number;
   value: string | null;
+  deletedAt?: number;
 }
 
 export interface ScanResult {
@@ -74,6 +81,11 @@ export interface StorageEngine {
   assignments(): ReadonlyMap<number, PartitionAssignment>;
   /** Persists the assignment before resolving. */
   assign(partition: number, assignment: PartitionAssignment): Promise<void>;
+  /** Node-level settings the leader asked for (e.g. draining), kept across restarts. */
+  flag(name: string): boolean;
+  setFlag(name: string, value: boolean): Promise<void>;
+  /** Removes the tombstones given (key at exactly that revision); anything else is left. Returns how many. */
+  purge(partition: number, tombstones: readonly { key: string; revision: number }[]): Promise<number>;
   /** Removes every record of the partition and its assignment (the partition moved away). */
   drop(partition: number): Promise<void>;
   /** Live (non-tombstone) keys and their bytes per partition that has any record. */

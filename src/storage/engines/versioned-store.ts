@@ -27,15 +27,18 @@ export abstract class VersionedStore implements StorageEngine {
   /** Highest revision seen; the leader continues above the maximum of all nodes after a restart. */
   private highestRevision = 0;
   protected readonly assigned = new Map<number, PartitionAssignment>();
+  private readonly flags = new Map<string, boolean>();
 
   protected abstract readRecord(partition: number, key: string): StoredRecord | undefined;
   /** Runs `body` so that its writes commit atomically and durably; resolves after the commit. */
-  protected abstract atomically<T>(body: (put: (p: number, k: string, r: StoredRecord) => void) => T): Promise<T>;
+  protected abstract atomically<T>(body: (put: (p: number, k: string, r: StoredRecord | null) => void) => T): Promise<T>;
   protected abstract range(partition: number, fromKey: string): Iterable<RawEntry>;
   protected abstract allEntries(): Iterable<RawEntry & { partition: number }>;
   protected abstract loadAssignments(): Iterable<[number, PartitionAssignment]>;
   protected abstract persistAssignment(partition: number, assignment: PartitionAssignment): Promise<void>;
   protected abstract openBackend(): Promise<void>;
+  protected abstract loadFlags(): Iterable<[string, boolean]>;
+  protected abstract persistFlag(name: string, value: boolean): Promise<void>;
   /** Removes the partition's records and its assignment, atomically and durably. */
   protected abstract removePartition(partition: number): Promise<void>;
   abstract close(): Promise<void>;
@@ -43,19 +46,23 @@ export abstract class VersionedStore implements StorageEngine {
   async open(): Promise<void> {
     await this.openBackend();
     for (const [partition, assignment] of this.loadAssignments()) this.assigned.set(partition, assignment);
+    for (const [name, value] of this.loadFlags()) this.flags.set(name, value);
     for (const { partition, key, record } of this.allEntries()) this.account(partition, key, null, record);
   }
 
   get(partition: number, key: string): StoredRecord | undefined {
-    return this.readRecord(partition, key);
+    const record = this.readRecord(partition, key);
+    return record && { revision: record.revision, value: record.value };
   }
 
   async write(ops: readonly WriteOp[]): Promise<WriteOutcome[]> {
     return this.atomically((put) =>
       ops.map((op) => {
-        const previous = this.readRecord(op.partition, op.key) ?? null;
+        const stored = this.readRecord(op.partition, op.key);
+        const previous = stored ? { revision: stored.revision, value: stored.value } : null;
         if (previous && previous.revision >= op.revision) return { applied: false, previous };
-        const record = { revision: op.revision, value: op.value };
+        const record: StoredRecord =
+          op.value === null ? { revision: op.revision, value: null, deletedAt: op.deletedAt ?? 0 } : { revision: op.revision, value: op.value };
         put(op.partition, op.key, record);
         this.account(op.partition, op.key, previous, record);
         return { applied: true, previous };
@@ -80,6 +87,29 @@ export abstract class VersionedStore implements StorageEngine {
     this.assigned.set(partition, copy);
   }
 
+  async purge(partition: number, tombstones: readonly { key: string; revision: number }[]): Promise<number> {
+    return this.atomically((put) => {
+      let purged = 0;
+      for (const { key, revision } of tombstones) {
+        const record = this.readRecord(partition, key);
+        if (record && record.value === null && record.revision === revision) {
+          put(partition, key, null);
+          purged += 1;
+        }
+      }
+      return purged;
+    });
+  }
+
+  flag(name: string): boolean {
+    return this.flags.get(name) ?? false;
+  }
+
+  async setFlag(name: string, value: boolean): Promise<void> {
+    await this.persistFlag(name, value);
+    this.flags.set(name, value);
+  }
+
   async drop(partition: number): Promise<void> {
     await this.removePartition(partition);
     this.assigned.delete(partition);
@@ -101,9 +131,14 @@ export abstract class VersionedStore implements StorageEngine {
     for (const { key, record } of this.range(partition, from)) {
       if (!key.startsWith(request.prefix)) break;
       if (request.after !== undefined && compareKeys(key, request.after) <= 0) continue;
-      if (record.value === null && !request.includeTombstones) continue;
+      if (record.value === null && !request.includeTombstones && !request.tombstonesOnly) continue;
+      if (record.value !== null && request.tombstonesOnly) continue;
       if (items.length === request.limit) return { items, more: true };
-      items.push({ partition, key, revision: record.revision, value: record.value });
+      items.push(
+        request.tombstonesOnly
+          ? { partition, key, revision: record.revision, value: null, deletedAt: record.deletedAt ?? 0 }
+          : { partition, key, revision: record.revision, value: record.value },
+      );
     }
     return { items, more: false };
   }
