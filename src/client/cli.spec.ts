@@ -172,6 +172,32 @@ describe(main.name, () => {
     });
   });
 
+  describe('drain', () => {
+    beforeEach(() => {
+      leader.cluster.nodes = [
+        { id: 'storage-1', role: 'storage', url: 'http://127.0.0.1:4101', status: 'UP', partitions: 3 },
+        { id: 'storage-2', role: 'storage', url: 'http://127.0.0.1:4102', status: 'UP', partitions: 0 },
+      ];
+    });
+
+    it('drains a node and says how many partitions are left to move', async () => {
+      const run = await sut(['drain', 'storage-1']);
+      expect(run).toMatchObject({ code: 0, stdout: 'storage-1 is draining: 3 partition(s) still to move (see ddb cluster)\n' });
+      expect(leader.cluster.nodes[0].draining).toBe(true);
+    });
+
+    it('says when a node is drained, and --undo stops draining', async () => {
+      expect((await sut(['drain', 'storage-2'])).stdout).toBe('storage-2 is drained: it holds no replicas\n');
+      expect(await sut(['drain', 'storage-2', '--undo'])).toMatchObject({ code: 0, stdout: 'storage-2 is not draining\n' });
+    });
+
+    it('exits 1 for an unknown node', async () => {
+      const run = await sut(['drain', 'nope']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('nope');
+    });
+  });
+
   describe('--json', () => {
     it('put and get print one JSON document each', async () => {
       const put = await sut(['--json', 'put', 'k', 'v']);

@@ -50,7 +50,7 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
     private readonly registry: RegistryClient,
     private readonly storage: StorageClient,
     private readonly scheduler: SchedulerRegistry,
-    private readonly clock_: Clock,
+    private readonly wallClock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.table = new PartitionTable(config.partitions);
@@ -193,7 +193,7 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
       if (!known) this.logger.log(`node ${entry.id} (${entry.role}) discovered at ${entry.url}`);
       const down = entry.status === 'DOWN';
       this.nodes.set(entry.id, {
-        downSince: down ? (known?.downSince ?? this.clock_.now()) : undefined,
+        downSince: down ? (known?.downSince ?? this.wallClock.now()) : undefined,
         id: entry.id,
         role: entry.role,
         url: entry.url,
@@ -209,7 +209,7 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
       if (!seen.has(node.id) && node.status !== 'UNKNOWN') {
         this.logger.log(`node ${node.id} left the registry`);
         node.status = 'UNKNOWN';
-        node.downSince ??= this.clock_.now();
+        node.downSince ??= this.wallClock.now();
       }
     }
   }

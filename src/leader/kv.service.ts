@@ -108,12 +108,15 @@ export class KvService {
   private async write(key: string, value: string | null): Promise<{ revision: number; previous: RecordDto | null }> {
     this.assertReady();
     const partition = partitionOf(key, this.config.partitions);
-    const placement = await this.placement.ensurePlaced(partition);
-    const revision = this.state.clock.next();
-    const write: ReplicatedWrite =
-      value === null ? { type: 'delete', key, revision } : { type: 'put', key, value, revision };
-    const { previous } = await this.replicas.write(partition, placement, write);
-    return { revision, previous };
+    const { write, previous } = await this.replicas.write(
+      partition,
+      () => this.placement.ensurePlaced(partition),
+      (): ReplicatedWrite => {
+        const revision = this.state.clock.next();
+        return value === null ? { type: 'delete', key, revision } : { type: 'put', key, value, revision };
+      },
+    );
+    return { revision: write.revision, previous };
   }
 
   private assertReady(): void {

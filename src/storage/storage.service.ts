@@ -189,12 +189,10 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
       return { error: 'invalid', message: (error as Error).message };
     }
     const assignment = this.engine.assignments().get(op.partition);
-    if (op.epoch !== undefined && assignment && op.epoch < assignment.epoch) {
-      return {
-        error: 'stale-epoch',
-        message: `partition ${op.partition} is at epoch ${assignment.epoch} here; the request has ${op.epoch}`,
-      };
-    }
+    // An op from an older epoch is still accepted while this node is a member: the partition's
+    // set changed while it was in flight (a learner promoted, say), and revisions make a late op
+    // harmless. A node that is no longer a member refuses it, and the leader re-sends it to the
+    // new members.
     if (!assignment || !isMember(assignment, this.identity.id)) {
       return { error: 'not-owner', message: `partition ${op.partition} is not assigned to ${this.identity.id}` };
     }

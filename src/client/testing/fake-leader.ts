@@ -96,6 +96,14 @@ export class FakeLeader {
     }
     const [path, search = ''] = target.split('?', 2);
     if (method === 'GET' && path === '/cluster') return send(res, 200, this.cluster);
+    const drain = /^\/cluster\/nodes\/([^/]+)\/drain$/.exec(path);
+    if (drain && (method === 'POST' || method === 'DELETE')) {
+      const id = decodeURIComponent(drain[1]);
+      const node = this.cluster.nodes.find((n) => n.id === id && n.role === 'storage');
+      if (!node) return fail(res, 404, `node "${id}" is not registered`);
+      node.draining = method === 'POST';
+      return send(res, 200, { id, draining: node.draining, partitions: node.partitions, drained: node.draining && node.partitions === 0 });
+    }
     if (method === 'GET' && path === '/kv') return this.list(res, new URLSearchParams(search));
     if (!path.startsWith('/kv/')) return fail(res, 404, `Cannot ${method} ${path}`);
 

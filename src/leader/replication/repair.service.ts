@@ -95,7 +95,7 @@ export class RepairService {
         await this.replicas.barrier(partition);
         this.replicas.takeLearnerMiss(partition);
         for (let pass = 1; ; pass++) {
-          const copied = await this.copy(partition, placement, task.add);
+          const copied = await this.copy(partition, placement.replicas, task.add, placement.epoch);
           this.logger.log(`partition ${partition}: copied ${copied} records to ${task.add} (pass ${pass})`);
           await this.replicas.barrier(partition);
           if (!this.replicas.takeLearnerMiss(partition)) break;
@@ -104,6 +104,14 @@ export class RepairService {
       }
       const replicas = [...placement.replicas.filter((id) => id !== task.remove), ...(task.add ? [task.add] : [])];
       const final = await this.assign(partition, { replicas, learners: [] }, task.add ? [task.add] : []);
+      // Writes sent before the switch may still be landing; if the new replica missed one, copy
+      // from the replica being removed once more before it drops its copy.
+      await this.replicas.barrier(partition);
+      if (task.add && this.replicas.takeLearnerMiss(partition)) {
+        const from = [...(task.remove ? [task.remove] : []), ...final.replicas.filter((id) => id !== task.add)];
+        const copied = await this.copy(partition, from, task.add, final.epoch);
+        this.logger.log(`partition ${partition}: caught ${task.add} up with ${copied} records after the switch`);
+      }
       this.completed += 1;
       this.logger.log(`repair finished: partition ${partition} now on ${final.replicas.join(', ')} (epoch ${final.epoch})`);
       if (task.remove) await this.dropFrom(task.remove, partition, final);
@@ -139,10 +147,10 @@ export class RepairService {
     return this.current(partition);
   }
 
-  /** Streams the partition from its live replicas, merged by revision, into `target`. */
-  private async copy(partition: number, placement: Placement, target: string): Promise<number> {
+  /** Streams the partition from the live `from` nodes, merged by revision, into `target`. */
+  private async copy(partition: number, from: readonly string[], target: string, epoch: number): Promise<number> {
     const targetUrl = this.urlOf(target);
-    const sources = placement.replicas.map((id) => this.state.node(id)).filter((n) => n && n.status !== 'DOWN' && n.status !== 'UNKNOWN');
+    const sources = from.map((id) => this.state.node(id)).filter((n) => n && n.status !== 'DOWN' && n.status !== 'UNKNOWN');
     if (sources.length === 0) throw new Error('no live replica to copy from');
     let after: string | undefined;
     let copied = 0;
@@ -154,8 +162,8 @@ export class RepairService {
       if (items.length > 0) {
         const ops: OpDto[] = items.map(({ key, revision, value }) =>
           value === null
-            ? { type: 'delete', partition, key, revision, epoch: placement.epoch }
-            : { type: 'put', partition, key, value, revision, epoch: placement.epoch },
+            ? { type: 'delete', partition, key, revision, epoch }
+            : { type: 'put', partition, key, value, revision, epoch },
         );
         const results = await this.storage.ops(targetUrl, ops);
         const refused = results.find((r) => r.error);

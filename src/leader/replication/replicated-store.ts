@@ -9,7 +9,7 @@ import { awaitQuorum, majority, newest, QuorumNotReachedError } from './quorum.j
 /** A replica refused an op because the leader's view of the partition is older than its own. */
 export class ReplicaRefusedError extends Error {
   constructor(
-    readonly code: 'not-owner' | 'stale-epoch',
+    readonly code: 'not-owner',
     message: string,
   ) {
     super(message);
@@ -48,8 +48,22 @@ export class ReplicatedStore {
     private readonly storage: StorageClient,
   ) {}
 
-  async write(partition: number, placement: Placement, write: ReplicatedWrite): Promise<{ previous: RecordDto | null }> {
-    const running = this.withNewerPlacement(partition, placement, 'write', (p) => this.writeToMembers(partition, p, write));
+  /**
+   * Writes to the partition's members. The write counts as in flight from *before* its placement is
+   * read (`resolvePlacement`), so that barrier(), called after a new member was added, also waits
+   * for a write that read the placement just before the change.
+   */
+  async write(
+    partition: number,
+    resolvePlacement: () => Promise<Placement>,
+    build: () => ReplicatedWrite,
+  ): Promise<{ write: ReplicatedWrite; previous: RecordDto | null }> {
+    const running = (async () => {
+      const placement = await resolvePlacement();
+      const write = build();
+      const { previous } = await this.withNewerPlacement(partition, placement, 'write', (p) => this.writeToMembers(partition, p, write));
+      return { write, previous };
+    })();
     const set = this.inFlight.get(partition) ?? new Set();
     this.inFlight.set(partition, set.add(running));
     try {
@@ -159,7 +173,7 @@ export class ReplicatedStore {
       if (error instanceof NodeUnreachableError) throw new Error(`storage node ${nodeId} is unreachable (${error.message})`);
       throw error;
     }
-    if (result.error === 'not-owner' || result.error === 'stale-epoch') {
+    if (result.error === 'not-owner') {
       void this.state.refresh();
       throw new ReplicaRefusedError(result.error, `${nodeId}: ${result.message ?? result.error}`);
     }

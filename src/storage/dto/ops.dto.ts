@@ -25,7 +25,7 @@ export class OpDto {
   @IsString()
   value?: string;
 
-  @ApiPropertyOptional({ example: 7, description: "the partition epoch the leader believes current; an older one than the node's is refused" })
+  @ApiPropertyOptional({ example: 7, description: 'the partition epoch the leader believes current (for logs and refusals)' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -67,8 +67,8 @@ export class OpResultDto {
   @ApiPropertyOptional({ type: RecordDto, nullable: true, description: 'put/delete: what was stored before' })
   previous?: RecordDto | null;
 
-  @ApiPropertyOptional({ enum: ['not-owner', 'stale-epoch', 'invalid'] })
-  error?: 'not-owner' | 'stale-epoch' | 'invalid';
+  @ApiPropertyOptional({ enum: ['not-owner', 'invalid'] })
+  error?: 'not-owner' | 'invalid';
 
   @ApiPropertyOptional({ example: 'partition 17 is not assigned to storage-2' })
   message?: string;
