@@ -56,7 +56,7 @@ describe('a local cluster of real processes', () => {
 
   it('writes 3,000 keys and spreads them over every storage node (each holds at least 20%)', async () => {
     const answers = await inPool(KEYS, 32, (key) => call(leader(), 'PUT', keyPath(key), { value: valueOf(key) }));
-    expect(answers.map((a) => a.status).filter((s) => s !== 201)).toEqual([]);
+    expect(answers.flatMap((a, i) => (a.status === 201 ? [] : [`${KEYS[i]}: ${a.status} ${String(a.body.message)}`]))).toEqual([]);
     KEYS.forEach((key, i) => revisions.set(key, answers[i].body.revision as number));
 
     const view = await waitFor('heartbeats to report 3,000 keys', async () => {

@@ -61,8 +61,10 @@ export class ReplicatedStore {
     const running = (async () => {
       const placement = await resolvePlacement();
       const write = build();
-      const { previous } = await this.withNewerPlacement(partition, placement, 'write', (p) => this.writeToMembers(partition, p, write));
-      return { write, previous };
+      // What the key held before, as any member reported it, across re-sends (see writeToMembers).
+      const before: (RecordDto | null)[] = [];
+      await this.withNewerPlacement(partition, placement, 'write', (p) => this.writeToMembers(partition, p, write, before));
+      return { write, previous: newest(before) };
     })();
     const set = this.inFlight.get(partition) ?? new Set();
     this.inFlight.set(partition, set.add(running));
@@ -84,14 +86,35 @@ export class ReplicatedStore {
     return this.learnerMisses.delete(partition);
   }
 
-  private async writeToMembers(partition: number, placement: Placement, write: ReplicatedWrite): Promise<{ previous: RecordDto | null }> {
+  /**
+   * One round of a write. Every member's answer adds what it held before to `before`, except a
+   * member that already had this very write (a re-sent op that a copy or an earlier round got
+   * there first): that is not what the key held before.
+   */
+  private async writeToMembers(partition: number, placement: Placement, write: ReplicatedWrite, before: (RecordDto | null)[]): Promise<void> {
     const op: OpDto = { ...write, partition, epoch: placement.epoch };
-    const attempts = new Map(members(placement).map((id) => [id, this.sendOne(id, partition, op)]));
+    const attempts = new Map(
+      members(placement).map((id) => [
+        id,
+        this.sendOne(id, partition, op).then((result) => {
+          if (result.previous && result.previous.revision < write.revision) before.push(result.previous);
+          return result;
+        }),
+      ]),
+    );
     // A learner never blocks a write; if it misses one, the copy feeding it runs again.
     for (const id of placement.learners) attempts.get(id)!.catch(() => this.learnerMisses.add(partition));
     const votes = placement.replicas.map((id) => attempts.get(id)!);
-    const { successes } = await awaitQuorum(votes, majority(placement.replicas.length));
-    return { previous: newest(successes.map((r) => r.previous ?? null)) };
+    try {
+      await awaitQuorum(votes, majority(placement.replicas.length));
+    } catch (error) {
+      // Before a re-send (a refusal means one follows), let this round finish, so that what its
+      // members reported is in `before`.
+      if (error instanceof QuorumNotReachedError && error.failures.some((f) => f instanceof ReplicaRefusedError)) {
+        await Promise.allSettled(attempts.values());
+      }
+      throw error;
+    }
   }
 
   async read(partition: number, placement: Placement, key: string): Promise<RecordDto | null> {
