@@ -13,7 +13,7 @@ import { LeaderModule } from './leader/leader.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
-/** The JSON body limit: a value of MAX_VALUE_BYTES, worst-case escaped (\uXXXX is 6 bytes), plus room for the rest. */
+/** The JSON body limit: a value of MAX_VALUE_BYTES, worst-case escaped (a \u escape is 6 bytes per character), plus room for the rest. */
 export function bodyLimit(config: AppConfig): number {
   return config.maxValueBytes * 6 + 64 * 1024;
 }

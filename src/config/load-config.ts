@@ -30,7 +30,7 @@ function describe(error: ValidationError, raw: Record<string, string | undefined
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   // Only our variables, and an empty string counts as unset (`FOO= node …` is a common way to unset).
   const raw: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '' && isOurs(k)) raw[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '' && KNOWN.has(k)) raw[k] = v;
 
   const vars = plainToInstance(EnvironmentVariables, raw);
   const problems = validateSync(vars, { stopAtFirstError: true }).map((e) => describe(e, raw));
@@ -76,13 +76,4 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     tombstoneTtlMs: vars.TOMBSTONE_TTL_MS ?? DEFAULTS.tombstoneTtlMs,
     logLevel: (vars.LOG_LEVEL as AppConfig['logLevel'] | undefined) ?? DEFAULTS.logLevel,
   };
-
-  function isOurs(name: string): boolean {
-    return KNOWN.has(name);
-  }
-}
-
-/** Test helper and launcher helper: a config with defaults for everything but what is given. */
-export function configFor(overrides: Record<string, string>): AppConfig {
-  return loadConfig({ INSECURE: 'true', ...overrides });
 }

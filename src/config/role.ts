@@ -4,5 +4,3 @@ export enum Role {
   Storage = 'storage',
   Leader = 'leader',
 }
-
-export const ROLES: readonly Role[] = Object.values(Role);

@@ -5,9 +5,7 @@ export interface Answer<T = Record<string, unknown>> {
   headers: Headers;
 }
 
-export function keyPath(key: string): string {
-  return `/kv/${encodeURIComponent(key).replace(/\./g, '%2E')}`;
-}
+export { keyPath } from '../../src/client/key-path.js';
 
 export async function call<T = Record<string, unknown>>(
   baseUrl: string,

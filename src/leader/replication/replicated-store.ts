@@ -96,7 +96,7 @@ export class ReplicatedStore {
     const attempts = new Map(
       members(placement).map((id) => [
         id,
-        this.sendOne(id, partition, op).then((result) => {
+        this.sendOne(id, op).then((result) => {
           if (result.previous && result.previous.revision < write.revision) before.push(result.previous);
           return result;
         }),
@@ -150,7 +150,7 @@ export class ReplicatedStore {
   private async readFromMajority(partition: number, placement: Placement, key: string): Promise<RecordDto | null> {
     const needed = majority(placement.replicas.length);
     const attempts = placement.replicas.map(async (id) => {
-      const result = await this.sendOne(id, partition, { type: 'get', partition, key, epoch: placement.epoch });
+      const result = await this.sendOne(id, { type: 'get', partition, key, epoch: placement.epoch });
       return { id, record: result.record ?? null };
     });
     const answers = (await awaitQuorum(attempts, needed)).successes;
@@ -173,7 +173,7 @@ export class ReplicatedStore {
       best.value === null
         ? { type: 'delete', partition, key, revision: best.revision, epoch: placement.epoch }
         : { type: 'put', partition, key, value: best.value, revision: best.revision, epoch: placement.epoch };
-    const repaired = await Promise.allSettled(staleIds.map((id) => this.sendOne(id, partition, op)));
+    const repaired = await Promise.allSettled(staleIds.map((id) => this.sendOne(id, op)));
     const fixed = repaired.filter((r) => r.status === 'fulfilled').length;
     this.logger.log(`read repair: partition ${partition} key ${JSON.stringify(key)} revision ${best.revision} written back to ${fixed}/${staleIds.length} stale replica(s)`);
     if (holders + fixed < majority(placement.replicas.length)) {
@@ -185,7 +185,7 @@ export class ReplicatedStore {
   }
 
   /** One op on one node, through the node's URL; a refusal is a failure like a dead node. */
-  async sendOne(nodeId: string, partition: number, op: OpDto): Promise<OpResultDto> {
+  async sendOne(nodeId: string, op: OpDto): Promise<OpResultDto> {
     const node = this.state.node(nodeId);
     if (!node) throw new Error(`storage node ${nodeId} is not known`);
     if (node.status === 'DOWN') throw new Error(`storage node ${nodeId} is DOWN`);

@@ -85,7 +85,7 @@ export class TombstoneSweeperService implements OnApplicationBootstrap, OnModule
     const plan = planTombstones(perReplica, this.clock.now(), this.config.tombstoneTtlMs);
     for (const { key, revision, to } of plan.spread) {
       await Promise.allSettled(
-        to.map((id) => this.replicas.sendOne(id, partition, { type: 'delete', partition, key, revision, epoch: placement.epoch })),
+        to.map((id) => this.replicas.sendOne(id, { type: 'delete', partition, key, revision, epoch: placement.epoch })),
       );
     }
     if (plan.purge.length === 0) return;
