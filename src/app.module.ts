@@ -4,11 +4,14 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { json } from 'express';
 import { AuthGuard } from './common/auth.guard.js';
 import { CoreModule } from './common/core.module.js';
-import { HealthController } from './common/health.controller.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { JsonBodyInterceptor } from './common/json-body.interceptor.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { Role } from './config/role.js';
+import { HealthController } from './observability/health.controller.js';
+import { HttpMetricsMiddleware } from './observability/http-metrics.middleware.js';
+import { ObservabilityModule } from './observability/observability.module.js';
+import { requestContext } from './observability/request-context.js';
 import { LeaderModule } from './leader/leader.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -20,7 +23,7 @@ export function bodyLimit(config: AppConfig): number {
 
 /**
  * One app, three roles: forRole() picks the role's module with one exhaustive switch. The pieces
- * every role shares (config, validation, errors, auth, health, body parsing) are wired here, as
+ * every role shares (config, validation, errors, auth, health, metrics, logs, body parsing) are wired here, as
  * APP_* providers so that test apps built from this module get them too.
  */
 @Module({})
@@ -30,7 +33,7 @@ export class AppModule implements NestModule {
   static forRole(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), ScheduleModule.forRoot(), roleModule(config.role)],
+      imports: [CoreModule.forRoot(config), ObservabilityModule, ScheduleModule.forRoot(), roleModule(config.role)],
       controllers: [HealthController],
       providers: [
         {
@@ -45,9 +48,10 @@ export class AppModule implements NestModule {
   }
 
   // The JSON parser is a middleware here (the app is created with bodyParser: false) so that its
-  // limit follows MAX_VALUE_BYTES and its errors go through AllExceptionsFilter.
+  // limit follows MAX_VALUE_BYTES and its errors go through AllExceptionsFilter (and get counted
+  // and logged with their request id).
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(json({ limit: bodyLimit(this.config) })).forRoutes('{*path}');
+    consumer.apply(requestContext, HttpMetricsMiddleware, json({ limit: bodyLimit(this.config) })).forRoutes('{*path}');
   }
 }
 

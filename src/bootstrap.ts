@@ -1,5 +1,6 @@
-import type { INestApplication } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
@@ -7,16 +8,15 @@ import { NodeIdentity } from './common/node-identity.js';
 import { setupSwagger } from './common/swagger.js';
 import type { AppConfig } from './config/app-config.js';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
-
 /** Builds the app for config.role with everything main.ts and the tests both need. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
+  // Logs written while the app is built wait until the JSON logger takes over, so no line is plain text.
   const app = await NestFactory.create(AppModule.forRole(config), {
     bodyParser: false,
-    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoNestLogger));
   setupSwagger(app, config.role);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }
 
@@ -33,4 +33,44 @@ export async function listen(app: INestApplication, config: AppConfig): Promise<
   const url = config.advertiseUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   app.get(NodeIdentity).announce(url);
   return url;
+}
+
+/**
+ * Graceful shutdown, in this order: stop accepting connections; let the requests in flight finish
+ * (up to SHUTDOWN_TIMEOUT_MS, then their connections are cut); then close the app, which leaves
+ * the registry (MembershipService), stops the scheduled jobs and closes the storage engine.
+ */
+export async function shutdown(app: INestApplication, config: AppConfig): Promise<void> {
+  const logger = new Logger('Shutdown');
+  const server = app.getHttpServer() as Server;
+  const started = Date.now();
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const cut = setTimeout(() => {
+    logger.warn(`requests still in flight after ${config.shutdownTimeoutMs} ms: closing their connections`);
+    server.closeAllConnections();
+  }, config.shutdownTimeoutMs);
+  await drained;
+  clearTimeout(cut);
+  await app.close();
+  logger.log(`stopped in ${Date.now() - started} ms`);
+}
+
+/** SIGTERM and SIGINT shut the node down gracefully once; a second signal exits at once. */
+export function exitOnSignals(app: INestApplication, config: AppConfig): () => void {
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    shutdown(app, config).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        new Logger('Shutdown').error(`shutdown failed: ${error instanceof Error ? error.stack : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  return stop;
 }

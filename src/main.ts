@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createApp, listen } from './bootstrap.js';
+import { createApp, exitOnSignals, listen } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { NodeIdentity } from './common/node-identity.js';
 
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApp(config);
+  const stop = exitOnSignals(app, config);
   const url = await listen(app, config);
   const { id } = app.get(NodeIdentity);
   process.title = `ddb-${id}`; // so `ps` and `pkill -f ddb-storage-2` find a node by its id
@@ -25,7 +26,6 @@ async function main(): Promise<void> {
   // Started by the local-cluster launcher with an IPC channel: if the launcher dies, so do we,
   // including when it died while we were still booting.
   if (process.send) {
-    const stop = () => void app.close().finally(() => process.exit(0));
     if (process.connected) process.on('disconnect', stop);
     else stop();
   }

@@ -33,6 +33,10 @@ export interface AppConfig {
   /** A tombstone every replica holds is purged once it is this old. */
   readonly tombstoneTtlMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** JSON lines, or colourful lines for a person at a terminal (the default when stdout is a TTY). */
+  readonly logFormat: 'json' | 'pretty';
+  /** On SIGTERM, how long in-flight requests may take to finish before their connections are cut. */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** Injection token for AppConfig. */
@@ -55,4 +59,5 @@ export const DEFAULTS = {
   repairConcurrency: 2,
   tombstoneTtlMs: 24 * 3600 * 1000,
   logLevel: 'log',
+  shutdownTimeoutMs: 1500,
 } as const;

@@ -131,4 +131,11 @@ export class EnvironmentVariables {
   })
   @IsOptional()
   LOG_LEVEL?: string;
+
+  @IsIn(['json', 'pretty'], { message: 'must be json or pretty' })
+  @IsOptional()
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  @IntVar(0, Number.MAX_SAFE_INTEGER, 'milliseconds')
+  SHUTDOWN_TIMEOUT_MS?: number;
 }

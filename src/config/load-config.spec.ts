@@ -27,7 +27,15 @@ describe('loadConfig', () => {
       downRetentionMs: 60000,
       storageEngine: 'lmdb',
       insecure: false,
+      shutdownTimeoutMs: 1500,
     });
+  });
+
+  it('writes JSON logs unless LOG_FORMAT says pretty (the default only at a terminal)', () => {
+    const base = { ROLE: 'registry', CLUSTER_SECRET: SECRET };
+    expect(loadConfig({ ...base, LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ ...base, LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(loadConfig(base).logFormat).toBe(process.stdout.isTTY ? 'pretty' : 'json');
   });
 
   it('reads numbers, booleans and URLs from strings', () => {
@@ -81,6 +89,8 @@ describe('loadConfig', () => {
     ['CAPACITY_BYTES', '12.5'],
     ['REGISTRY_URL', 'not a url'],
     ['NODE_ID', 'has space'],
+    ['LOG_FORMAT', 'xml'],
+    ['SHUTDOWN_TIMEOUT_MS', '-5'],
   ])('rejects %s=%s', (name, value) => {
     expect(problemsOf({ ROLE: 'registry', CLUSTER_SECRET: SECRET, [name]: value })[0]).toContain(`${name}=`);
   });

@@ -75,5 +75,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     repairConcurrency: vars.REPAIR_CONCURRENCY ?? DEFAULTS.repairConcurrency,
     tombstoneTtlMs: vars.TOMBSTONE_TTL_MS ?? DEFAULTS.tombstoneTtlMs,
     logLevel: (vars.LOG_LEVEL as AppConfig['logLevel'] | undefined) ?? DEFAULTS.logLevel,
+    logFormat: vars.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+    shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS ?? DEFAULTS.shutdownTimeoutMs,
   };
 }

@@ -68,6 +68,12 @@ describe(readLauncherSettings.name, () => {
     expect(settingsFor({ NO_COLOR: '1' }, true).colour).toBe(false);
   });
 
+  it('asks the nodes for pretty logs on a terminal, JSON otherwise, and keeps the user LOG_FORMAT', () => {
+    expect(settingsFor({}, true).inherited.LOG_FORMAT).toBe('pretty');
+    expect(settingsFor({}, false).inherited.LOG_FORMAT).toBeUndefined();
+    expect(settingsFor({ LOG_FORMAT: 'json' }, true).inherited.LOG_FORMAT).toBe('json');
+  });
+
   it.each(['abc', '0', '65500', '-1', '4000.5'])('rejects DDB_BASE_PORT=%s with a message', (port) => {
     expect(() => settingsFor({ DDB_BASE_PORT: port })).toThrow(/DDB_BASE_PORT=.* is invalid/);
   });

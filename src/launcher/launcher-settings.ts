@@ -51,6 +51,8 @@ export function readLauncherSettings(
   for (const [name, value] of Object.entries(env)) {
     if (value !== undefined && !skipped.has(name) && !name.startsWith('DDB_')) inherited[name] = value;
   }
+  // The nodes write to a pipe (the launcher), so they would pick JSON logs; a person is reading.
+  if (stdoutIsTty && inherited.LOG_FORMAT === undefined) inherited.LOG_FORMAT = 'pretty';
   return {
     basePort: parseBasePort(env.DDB_BASE_PORT),
     storageNodes: parseStorageNodes(env.DDB_STORAGE_NODES),

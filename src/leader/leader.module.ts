@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { controlPlaneHttp, membershipProviders } from '../membership/membership.providers.js';
 import { NodeStatsSource, NoStats } from '../membership/node-stats.js';
+import { Readiness } from '../observability/readiness.js';
+import { LeaderReadiness } from './leader-readiness.js';
+import { LeaderMetrics } from './leader.metrics.js';
 import { ClusterStateService } from './cluster-state.service.js';
 import { ClusterViewService } from './cluster-view.service.js';
 import { ClusterController } from './cluster.controller.js';
@@ -35,7 +38,10 @@ export class LeaderModule {
         RepairService,
         RebalanceService,
         TombstoneSweeperService,
+        { provide: Readiness, useClass: LeaderReadiness },
+        LeaderMetrics,
       ],
+      exports: [Readiness],
     };
   }
 }

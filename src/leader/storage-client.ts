@@ -4,6 +4,7 @@ import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { bearerHeader } from '../common/bearer.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { currentRequestId, REQUEST_ID_HEADER } from '../observability/request-context.js';
 import type { AssignmentDto, InventoryDto } from '../storage/dto/inventory.dto.js';
 import type { OpDto, OpResultDto } from '../storage/dto/ops.dto.js';
 import type { ScanRequestDto, ScanResponseDto } from '../storage/dto/scan.dto.js';
@@ -85,6 +86,13 @@ export class StorageClient {
     }
   }
 
+  /** The cluster secret, and the id of the client request this call serves, if any (for the logs). */
+  private headers(): Record<string, string> {
+    const requestId = currentRequestId();
+    const headers = bearerHeader(this.config.clusterSecret);
+    return requestId ? { ...headers, [REQUEST_ID_HEADER]: requestId } : headers;
+  }
+
   private async callOnce<T>(url: string, method: string, path: string, data?: unknown): Promise<T> {
     try {
       const response = await firstValueFrom(
@@ -93,7 +101,7 @@ export class StorageClient {
           url: `${url}${path}`,
           data,
           timeout: this.config.requestTimeoutMs,
-          headers: bearerHeader(this.config.clusterSecret),
+          headers: this.headers(),
         }),
       );
       return response.data;

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock.js';
 import { NodeIdentity } from '../common/node-identity.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Metrics } from '../observability/metrics.service.js';
 import { NodeStatsSource } from './node-stats.js';
 import { RegistryClient, UnknownToRegistryError } from './registry-client.js';
 
@@ -26,6 +27,7 @@ export class MembershipService implements OnApplicationBootstrap, BeforeApplicat
   /** A tick in flight; ticks never overlap, so a slow registry cannot pile up requests. */
   private running = false;
   private stopped = false;
+  private readonly heartbeatsSent;
 
   constructor(
     private readonly registry: RegistryClient,
@@ -34,8 +36,22 @@ export class MembershipService implements OnApplicationBootstrap, BeforeApplicat
     private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    metrics: Metrics,
   ) {
     this.backoffMs = config.heartbeatIntervalMs;
+    this.heartbeatsSent = metrics.counter({
+      name: 'ddb_heartbeats_sent_total',
+      help: 'Heartbeats sent to the registry, by result (ok, unknown: the registry forgot us, failed: no answer)',
+      labelNames: ['result'],
+    });
+    const registered = () => this.registered;
+    metrics.gauge({
+      name: 'ddb_registered',
+      help: '1 while the registry knows this node',
+      collect() {
+        this.set(registered() ? 1 : 0);
+      },
+    });
   }
 
   get isRegistered(): boolean {
@@ -91,7 +107,9 @@ export class MembershipService implements OnApplicationBootstrap, BeforeApplicat
   private async heartbeat(url: string): Promise<void> {
     try {
       await this.registry.heartbeat(this.identity.id, this.statsSource.stats());
+      this.heartbeatsSent.inc({ result: 'ok' });
     } catch (error) {
+      this.heartbeatsSent.inc({ result: error instanceof UnknownToRegistryError ? 'unknown' : 'failed' });
       if (error instanceof UnknownToRegistryError) {
         this.logger.log('the registry does not know us (it restarted?): registering again');
         this.registered = false;

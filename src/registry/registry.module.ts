@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AlwaysReady, Readiness } from '../observability/readiness.js';
 import { RegistryController } from './registry.controller.js';
 import { RegistryEvictionJob } from './registry-eviction.job.js';
 import { RegistryService } from './registry.service.js';
@@ -17,8 +18,8 @@ export class RegistryModule {
     return {
       module: RegistryModule,
       controllers: [RegistryController],
-      providers: [RegistryService, RegistryEvictionJob],
-      exports: [RegistryService],
+      providers: [RegistryService, RegistryEvictionJob, { provide: Readiness, useClass: AlwaysReady }],
+      exports: [RegistryService, Readiness],
     };
   }
 }

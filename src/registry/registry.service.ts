@@ -3,7 +3,10 @@ import type { NodeStats, RegisteredNode, RegistrationReply } from '../common/clu
 import { Clock } from '../common/clock.js';
 import { NodeNotFoundError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Metrics } from '../observability/metrics.service.js';
 import { LeaseTable, type LeaseFilter, type LeaseView, type NodeAddress } from './lease-table.js';
+
+const STATUSES = ['UP', 'SUSPECT', 'DOWN'] as const;
 
 /**
  * The registry's one piece of state, the LeaseTable, wired to the clock and the log. Every method
@@ -13,12 +16,38 @@ import { LeaseTable, type LeaseFilter, type LeaseView, type NodeAddress } from '
 export class RegistryService {
   private readonly logger = new Logger('Registry');
   private readonly table: LeaseTable;
+  private readonly heartbeats;
 
   constructor(
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    metrics: Metrics,
   ) {
     this.table = new LeaseTable(config);
+    this.heartbeats = metrics.counter({
+      name: 'ddb_registry_heartbeats_received_total',
+      help: 'Heartbeats received; result "unknown" when the sender is not registered (it must register again)',
+      labelNames: ['result'],
+    });
+    const list = () => this.list();
+    metrics.gauge({
+      name: 'ddb_registry_nodes',
+      help: 'Registered nodes by role and lease status',
+      labelNames: ['role', 'status'],
+      collect() {
+        // Every status of every role a node has, at zero too, so a dashboard sees DOWN go to 0.
+        const count = new Map<string, number>();
+        for (const node of list()) {
+          for (const status of STATUSES) count.set(`${node.role} ${status}`, count.get(`${node.role} ${status}`) ?? 0);
+          count.set(`${node.role} ${node.status}`, (count.get(`${node.role} ${node.status}`) ?? 0) + 1);
+        }
+        this.reset();
+        for (const [labels, n] of count) {
+          const [role, status] = labels.split(' ');
+          this.set({ role, status }, n);
+        }
+      },
+    });
   }
 
   register(node: NodeAddress): RegistrationReply {
@@ -36,6 +65,7 @@ export class RegistryService {
 
   heartbeat(id: string, stats: NodeStats): RegisteredNode {
     const view = this.table.heartbeat(id, stats, this.clock.now());
+    this.heartbeats.inc({ result: view ? 'ok' : 'unknown' });
     if (!view) throw new NodeNotFoundError(id);
     return toRegisteredNode(view);
   }

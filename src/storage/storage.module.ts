@@ -6,6 +6,9 @@ import { NodeStatsSource } from '../membership/node-stats.js';
 import { LmdbEngine } from './engines/lmdb-engine.js';
 import { MemoryEngine } from './engines/memory-engine.js';
 import { STORAGE_ENGINE, type StorageEngine } from './engines/storage-engine.js';
+import { Readiness } from '../observability/readiness.js';
+import { StorageReadiness } from './storage-readiness.js';
+import { StorageMetrics } from './storage.metrics.js';
 import { StorageController } from './storage.controller.js';
 import { StorageService } from './storage.service.js';
 
@@ -26,7 +29,10 @@ export class StorageModule {
         StorageService,
         { provide: NodeStatsSource, useExisting: StorageService },
         ...membershipProviders,
+        { provide: Readiness, useClass: StorageReadiness },
+        StorageMetrics,
       ],
+      exports: [Readiness],
     };
   }
 }

@@ -19,6 +19,8 @@ import { STORAGE_ENGINE, type StorageEngine, type WriteOp } from './engines/stor
 @Injectable()
 export class StorageService extends NodeStatsSource implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Storage');
+  /** Between the engine's open and its close: the node can serve (see readiness). */
+  private open = false;
 
   constructor(
     @Inject(STORAGE_ENGINE) private readonly engine: StorageEngine,
@@ -31,6 +33,7 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
 
   async onModuleInit(): Promise<void> {
     await this.engine.open();
+    this.open = true;
     const stats = this.stats();
     this.logger.log(
       `${this.config.storageEngine} engine open: ${stats.keyCount} keys, ${this.engine.assignments().size} partitions, max revision ${this.engine.maxRevision()}`,
@@ -38,7 +41,12 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.open = false;
     await this.engine.close();
+  }
+
+  get isOpen(): boolean {
+    return this.open;
   }
 
   /** Runs a batch: reads answer from the state before the batch's writes; writes commit together. */

@@ -108,10 +108,10 @@ describe('storage node (e2e)', () => {
       expect(await node.api.record(partitionOf('new', PARTITIONS), 'new')).toBeNull();
     });
 
-    it('GET /health is open and names the node', async () => {
-      const res = await request(node.http).get('/health').expect(200);
+    it('GET /health/live is open and names the node', async () => {
+      const res = await request(node.http).get('/health/live').expect(200);
 
-      expect(res.body).toEqual({ status: 'ok', role: 'storage', nodeId: NODE });
+      expect(res.body).toEqual({ status: 'ok', role: 'storage', nodeId: NODE, details: {} });
     });
   });
 

@@ -51,9 +51,9 @@ export class ClusterNode {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    await waitFor(`${this.spec.name} /health`, async () => {
+    await waitFor(`${this.spec.name} /health/live`, async () => {
       if (!this.running) throw new Error(`${this.spec.name} exited: ${this.log.join('').slice(-2000)}`);
-      return (await fetch(`${this.url}/health`)).ok;
+      return (await fetch(`${this.url}/health/live`)).ok;
     }, { timeoutMs: 20_000 });
   }
 

@@ -62,7 +62,7 @@ export class RebalanceService implements OnApplicationBootstrap, OnModuleDestroy
       busyPartitions: busy.partitions,
       busyNodes: busy.nodes,
     });
-    if (move) this.repairs.start(move);
+    if (move) this.repairs.start(move, 'move');
   }
 
   async drain(id: string, draining: boolean): Promise<DrainStatus> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { Metrics } from '../../observability/metrics.service.js';
 import type { AssignmentDto } from '../../storage/dto/inventory.dto.js';
 import type { OpDto } from '../../storage/dto/ops.dto.js';
 import { ClusterStateService } from '../cluster-state.service.js';
@@ -33,6 +34,7 @@ export class RepairService {
   private readonly running = new Map<number, RepairTask>();
   /** Finished repairs and moves, for /cluster and metrics. */
   completed = 0;
+  private readonly outcomes;
 
   constructor(
     private readonly state: ClusterStateService,
@@ -40,7 +42,22 @@ export class RepairService {
     private readonly storage: StorageClient,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.outcomes = metrics.counter({
+      name: 'ddb_replica_moves_total',
+      help: 'Copy-then-switch tasks ended, by kind (repair: a replica was lost or missing; move: the balancer or a drain) and result',
+      labelNames: ['kind', 'result'],
+    });
+    const running = this.running;
+    metrics.gauge({
+      name: 'ddb_replica_moves_running',
+      help: 'Copy-then-switch tasks under way',
+      collect() {
+        this.set(running.size);
+      },
+    });
+  }
 
   isRunning(partition: number): boolean {
     return this.running.has(partition);
@@ -77,12 +94,16 @@ export class RepairService {
   }
 
   /** Runs a copy-then-switch task (a repair, or a move the balancer planned). */
-  start(task: RepairTask): void {
+  /** Runs the task in the background; `kind` only labels its metrics. */
+  start(task: RepairTask, kind: 'repair' | 'move' = 'repair'): void {
     this.running.set(task.partition, task);
-    void this.run(task).finally(() => this.running.delete(task.partition));
+    void this.run(task)
+      .then((finished) => this.outcomes.inc({ kind, result: finished ? 'finished' : 'failed' }))
+      .finally(() => this.running.delete(task.partition));
   }
 
-  private async run(task: RepairTask): Promise<void> {
+  /** True when the task finished; a failure is logged and the task planned again later. */
+  private async run(task: RepairTask): Promise<boolean> {
     const { partition } = task;
     const what = `partition ${partition}: ${task.add ? `copy to ${task.add}` : ''}${task.add && task.remove ? ', ' : ''}${task.remove ? `remove ${task.remove}` : ''} (${task.reason})`;
     this.logger.log(`repair started: ${what}`);
@@ -115,8 +136,10 @@ export class RepairService {
       this.completed += 1;
       this.logger.log(`repair finished: partition ${partition} now on ${final.replicas.join(', ')} (epoch ${final.epoch})`);
       if (task.remove) await this.dropFrom(task.remove, partition, final);
+      return true;
     } catch (error) {
       this.logger.warn(`repair of partition ${partition} failed, will retry: ${(error as Error).message}`);
+      return false;
     }
   }
 

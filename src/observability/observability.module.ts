@@ -1,0 +1,31 @@
+import { Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { NodeIdentity } from '../common/node-identity.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { loggerParams } from './logging.js';
+import { MetricsController } from './metrics.controller.js';
+import { Metrics } from './metrics.service.js';
+
+/**
+ * What every role shows of itself to operators. Layout:
+ *   health.controller.ts, readiness.ts   /health/live, /health/ready (terminus; AppModule mounts it, each role provides Readiness)
+ *   metrics.service.ts                   the node's Prometheus registry; features declare their metrics on it
+ *   metrics.controller.ts                /metrics (cluster secret)
+ *   http-metrics.middleware.ts           requests by route and status, and their latency
+ *   logging.ts, request-context.ts       JSON logs (nestjs-pino) and X-Request-Id across nodes
+ */
+@Global()
+@Module({
+  imports: [
+    TerminusModule.forRoot({ logger: false }),
+    LoggerModule.forRootAsync({
+      inject: [APP_CONFIG, NodeIdentity],
+      useFactory: (config: AppConfig, identity: NodeIdentity) => loggerParams(config, identity),
+    }),
+  ],
+  controllers: [MetricsController],
+  providers: [Metrics],
+  exports: [Metrics, TerminusModule],
+})
+export class ObservabilityModule {}
