@@ -9,8 +9,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** A client's id is written to logs as is, so it must be short and printable. */
-const ACCEPTABLE_ID = /^[\w.:@=+/-]{1,128}$/;
+/**
+ * A client's id is written to logs as is, so it must be bounded and printable. Commas let the
+ * leader pass the ids of every client request in one batched storage call (storage-client.ts).
+ */
+const ACCEPTABLE_ID = /^[\w.:@=+/,-]{1,1024}$/;
 const current = new AsyncLocalStorage<string>();
 
 type WithId = IncomingMessage & { id?: unknown };

@@ -12,6 +12,7 @@ import { startStorageNode, type StorageNode } from '../support/storage-nodes.js'
 import { auth, createTestApp } from '../support/test-app.js';
 
 // Health (terminus), Prometheus metrics and request ids, on each role's real module.
+jest.setTimeout(30_000);
 
 async function metricsOf(http: App): Promise<string> {
   const res = await request(http).get('/metrics').set(auth).expect(200);

@@ -191,7 +191,7 @@ export class ReplicatedStore {
     if (node.status === 'DOWN') throw new Error(`storage node ${nodeId} is DOWN`);
     let result: OpResultDto;
     try {
-      [result] = await this.storage.ops(node.url, [op]);
+      result = await this.storage.op(node.url, op);
     } catch (error) {
       if (error instanceof NodeUnreachableError) throw new Error(`storage node ${nodeId} is unreachable (${error.message})`);
       throw error;

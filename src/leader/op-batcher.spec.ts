@@ -1,0 +1,143 @@
+import type { OpDto, OpResultDto } from '../storage/dto/ops.dto.js';
+import { OpBatcher } from './op-batcher.js';
+
+const put = (key: string, revision: number, value = `v${revision}`): OpDto => ({
+  type: 'put',
+  partition: 1,
+  key,
+  revision,
+  value,
+});
+const get = (key: string): OpDto => ({ type: 'get', partition: 1, key });
+
+/** A node that applies each batch in order to a map, like /internal/ops does, and records the batches. */
+function fakeNode() {
+  const store = new Map<string, { revision: number; value: string }>();
+  const batches: { url: string; ops: OpDto[]; requestIds: string[] }[] = [];
+  const apply = (op: OpDto): OpResultDto => {
+    if (op.key === 'refused') return { error: 'not-owner', message: 'partition 1 is not assigned here' };
+    const current = store.get(op.key) ?? null;
+    if (op.type === 'get') return { record: current };
+    const applied = !current || current.revision < op.revision!;
+    if (applied) store.set(op.key, { revision: op.revision!, value: op.value! });
+    return { applied, previous: current };
+  };
+  const send = async (url: string, ops: OpDto[], requestIds: string[]) => {
+    batches.push({ url, ops, requestIds });
+    return ops.map(apply);
+  };
+  return { store, batches, send };
+}
+
+/** setImmediate, but run by the test: flushes happen when it says so. */
+function manualSchedule() {
+  const waiting: (() => void)[] = [];
+  return {
+    schedule: (flush: () => void) => void waiting.push(flush),
+    runAll: () => waiting.splice(0).forEach((flush) => flush()),
+  };
+}
+
+describe(OpBatcher.name, () => {
+  it('sends the ops submitted in one turn to one node as one batch, in submission order', async () => {
+    const node = fakeNode();
+    const turn = manualSchedule();
+    const sut = new OpBatcher(node.send, 100, turn.schedule);
+
+    const results = [
+      sut.submit('http://a', put('k', 1), 'req-1'),
+      sut.submit('http://a', put('k', 2), 'req-2'),
+      sut.submit('http://a', get('k'), 'req-2'),
+      sut.submit('http://b', get('other')),
+    ];
+    expect(node.batches).toEqual([]);
+    turn.runAll();
+
+    expect(node.batches.map((b) => [b.url, b.ops.length])).toEqual([
+      ['http://a', 3],
+      ['http://b', 1],
+    ]);
+    expect(node.batches[0].ops).toEqual([put('k', 1), put('k', 2), get('k')]);
+    expect(node.batches[0].requestIds).toEqual(['req-1', 'req-2']);
+    expect(await Promise.all(results)).toEqual([
+      { applied: true, previous: null },
+      { applied: true, previous: { revision: 1, value: 'v1' } },
+      { record: { revision: 2, value: 'v2' } },
+      { record: null },
+    ]);
+    expect(node.store.get('k')).toEqual({ revision: 2, value: 'v2' });
+  });
+
+  it('keeps per-key order across batches: a later batch sees what an earlier one wrote', async () => {
+    const node = fakeNode();
+    const turn = manualSchedule();
+    const sut = new OpBatcher(node.send, 100, turn.schedule);
+
+    const first = sut.submit('http://a', put('k', 5));
+    turn.runAll();
+    await first;
+    const read = sut.submit('http://a', get('k'));
+    turn.runAll();
+
+    expect(await read).toEqual({ record: { revision: 5, value: 'v5' } });
+    expect(node.batches).toHaveLength(2);
+  });
+
+  it('fails only the op the node refuses; the others in its batch succeed', async () => {
+    const node = fakeNode();
+    const turn = manualSchedule();
+    const sut = new OpBatcher(node.send, 100, turn.schedule);
+
+    const results = [put('a', 1), put('refused', 1), put('b', 1)].map((op) => sut.submit('http://a', op));
+    turn.runAll();
+
+    expect(await Promise.all(results)).toEqual([
+      { applied: true, previous: null },
+      { error: 'not-owner', message: 'partition 1 is not assigned here' },
+      { applied: true, previous: null },
+    ]);
+    expect(node.batches).toHaveLength(1);
+  });
+
+  it('fails every op of a batch the node never answers, and only those', async () => {
+    const node = fakeNode();
+    const turn = manualSchedule();
+    const sut = new OpBatcher(
+      (url, ops, ids) => (url === 'http://down' ? Promise.reject(new Error('ECONNREFUSED')) : node.send(url, ops, ids)),
+      100,
+      turn.schedule,
+    );
+
+    const lost = [sut.submit('http://down', put('a', 1)), sut.submit('http://down', put('b', 1))];
+    const fine = sut.submit('http://a', put('c', 1));
+    turn.runAll();
+
+    await expect(lost[0]).rejects.toThrow('ECONNREFUSED');
+    await expect(lost[1]).rejects.toThrow('ECONNREFUSED');
+    expect(await fine).toEqual({ applied: true, previous: null });
+  });
+
+  it('sends a batch as soon as it holds maxBatch ops, and starts a new one for the rest', async () => {
+    const node = fakeNode();
+    const turn = manualSchedule();
+    const sut = new OpBatcher(node.send, 2, turn.schedule);
+
+    const results = ['a', 'b', 'c'].map((key) => sut.submit('http://a', put(key, 1)));
+    expect(node.batches.map((b) => b.ops.map((op) => op.key))).toEqual([['a', 'b']]);
+    turn.runAll();
+
+    expect(node.batches.map((b) => b.ops.map((op) => op.key))).toEqual([['a', 'b'], ['c']]);
+    expect(await Promise.all(results)).toHaveLength(3);
+  });
+
+  it('rejects the ops a node answered no result for', async () => {
+    const turn = manualSchedule();
+    const sut = new OpBatcher(async () => [{ record: null }], 100, turn.schedule);
+
+    const results = [sut.submit('http://a', get('x')), sut.submit('http://a', get('y'))];
+    turn.runAll();
+
+    expect(await results[0]).toEqual({ record: null });
+    await expect(results[1]).rejects.toThrow('answered 1 results for a batch of 2');
+  });
+});
