@@ -1,15 +1,15 @@
 import { Inject, Module, ValidationPipe, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { json } from 'express';
 import { AuthGuard } from './common/auth.guard.js';
 import { CoreModule } from './common/core.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
-import { JsonBodyInterceptor } from './common/json-body.interceptor.js';
+import { requireJsonBody } from './common/json-body.middleware.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { Role } from './config/role.js';
 import { HealthController } from './observability/health.controller.js';
-import { HttpMetricsMiddleware } from './observability/http-metrics.middleware.js';
+import { RequestObserverMiddleware } from './observability/request-observer.middleware.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { requestContext } from './observability/request-context.js';
 import { LeaderModule } from './leader/leader.module.js';
@@ -42,7 +42,6 @@ export class AppModule implements NestModule {
         },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
       ],
     };
   }
@@ -51,7 +50,9 @@ export class AppModule implements NestModule {
   // limit follows MAX_VALUE_BYTES and its errors go through AllExceptionsFilter (and get counted
   // and logged with their request id).
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestContext, HttpMetricsMiddleware, json({ limit: bodyLimit(this.config) })).forRoutes('{*path}');
+    consumer
+      .apply(requestContext, RequestObserverMiddleware, requireJsonBody, json({ limit: bodyLimit(this.config) }))
+      .forRoutes('{*path}');
   }
 }
 
