@@ -1,10 +1,18 @@
-import { Inject, Module, ValidationPipe, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  ValidationPipe,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { json } from 'express';
 import { AuthGuard } from './common/auth.guard.js';
 import { CoreModule } from './common/core.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
+import { chain } from './common/chain.js';
 import { requireJsonBody } from './common/json-body.middleware.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { Role } from './config/role.js';
@@ -28,7 +36,10 @@ export function bodyLimit(config: AppConfig): number {
  */
 @Module({})
 export class AppModule implements NestModule {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly observer: RequestObserverMiddleware,
+  ) {}
 
   static forRole(config: AppConfig): DynamicModule {
     return {
@@ -50,8 +61,9 @@ export class AppModule implements NestModule {
   // limit follows MAX_VALUE_BYTES and its errors go through AllExceptionsFilter (and get counted
   // and logged with their request id).
   configure(consumer: MiddlewareConsumer): void {
+    const observe = this.observer.use.bind(this.observer);
     consumer
-      .apply(requestContext, RequestObserverMiddleware, requireJsonBody, json({ limit: bodyLimit(this.config) }))
+      .apply(chain(requestContext, observe, requireJsonBody, json({ limit: bodyLimit(this.config) })))
       .forRoutes('{*path}');
   }
 }

@@ -1,7 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import { isAxiosError } from 'axios';
-import { firstValueFrom } from 'rxjs';
 import { bearerHeader } from '../common/bearer.js';
 import type { NodeStats, RegisteredNode, RegistrationReply } from '../common/cluster-types.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -49,15 +48,15 @@ export class RegistryClient {
   }
 
   private async call<T>(method: string, path: string, data?: unknown, timeout?: number): Promise<T> {
-    const response = await firstValueFrom(
-      this.http.request<T>({
-        method,
-        url: `${this.config.registryUrl}${path}`,
-        data,
-        timeout: timeout ?? this.config.requestTimeoutMs,
-        headers: bearerHeader(this.config.clusterSecret),
-      }),
-    );
+    // The module's axios instance directly: HttpService's observable cancels the request on
+    // unsubscribe, which builds a CanceledError (and its stack) for every call that succeeded.
+    const response = await this.http.axiosRef.request<T>({
+      method,
+      url: `${this.config.registryUrl}${path}`,
+      data,
+      timeout: timeout ?? this.config.requestTimeoutMs,
+      headers: bearerHeader(this.config.clusterSecret),
+    });
     return response.data;
   }
 }

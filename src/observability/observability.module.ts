@@ -6,13 +6,14 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { loggerParams } from './logging.js';
 import { MetricsController } from './metrics.controller.js';
 import { Metrics } from './metrics.service.js';
+import { RequestObserverMiddleware } from './request-observer.middleware.js';
 
 /**
  * What every role shows of itself to operators. Layout:
  *   health.controller.ts, readiness.ts   /health/live, /health/ready (terminus; AppModule mounts it, each role provides Readiness)
  *   metrics.service.ts                   the node's Prometheus registry; features declare their metrics on it
  *   metrics.controller.ts                /metrics (cluster secret)
- *   http-metrics.middleware.ts           requests by route and status, and their latency
+ *   request-observer.middleware.ts       every answered request: counted, timed and logged
  *   logging.ts, request-context.ts       JSON logs (nestjs-pino) and X-Request-Id across nodes
  */
 @Global()
@@ -25,7 +26,7 @@ import { Metrics } from './metrics.service.js';
     }),
   ],
   controllers: [MetricsController],
-  providers: [Metrics],
-  exports: [Metrics, TerminusModule],
+  providers: [Metrics, RequestObserverMiddleware],
+  exports: [Metrics, RequestObserverMiddleware, TerminusModule],
 })
 export class ObservabilityModule {}
