@@ -162,6 +162,9 @@ describe('the compose cluster', () => {
   });
 
   it('restarts a storage container that reopens its volume, and the leader serves every key again', async () => {
+    // A write is acknowledged by a majority; the third replica may report it a heartbeat later.
+    const holdsEveryKey = async () => nodeIn(await cluster(), 'storage-1')?.keyCount === KEYS.length;
+    await waitWithLogs(`storage-1 to hold all ${KEYS.length} keys before its restart`, holdsEveryKey, 30_000);
     const storage1 = await project.container('storage-1');
     await timed('podman restart storage-1', () => execOk('podman', ['restart', storage1]));
     const restarted = Date.now();
