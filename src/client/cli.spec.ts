@@ -128,7 +128,7 @@ describe(main.name, () => {
   describe('cluster', () => {
     beforeEach(() => {
       leader.cluster = {
-        leader: { id: 'leader-1', url: 'http://127.0.0.1:4000' },
+        leader: { id: 'leader-1', url: 'http://127.0.0.1:4000', ready: true, revision: 0 },
         partitionCount: 4,
         replicationFactor: 1,
         nodes: [

@@ -23,6 +23,7 @@ export {
 export type {
   ClusterInfo,
   ClusterNode,
+  DrainStatus,
   DeleteOptions,
   ErrorBody,
   IterateOptions,

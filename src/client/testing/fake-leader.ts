@@ -29,7 +29,7 @@ export class FakeLeader {
   readonly requests: RecordedRequest[] = [];
   /** What GET /cluster answers. */
   cluster: ClusterInfo = {
-    leader: { id: 'leader-1', url: 'http://127.0.0.1:4000' },
+    leader: { id: 'leader-1', url: 'http://127.0.0.1:4000', ready: true, revision: 0 },
     partitionCount: 0,
     replicationFactor: 1,
     nodes: [],
