@@ -9,7 +9,7 @@ import {
   UnavailableError,
 } from './errors.js';
 import { DumpLineError } from './dump-line.js';
-import { Interrupted } from './loader.js';
+import { Interrupted } from './cli-io.js';
 
 /** The `ddb` exit codes, one per thing a script may want to react to. */
 export const ExitCode = {

@@ -26,6 +26,17 @@ export interface CommandContext {
   note(text: string): void;
 }
 
+/** A load was asked to stop (Ctrl-C) and did, after its writes in flight finished. */
+export class Interrupted extends Error {
+  constructor(
+    /** The last line it read. */
+    readonly line: number,
+  ) {
+    super(`interrupted after line ${line}`);
+    this.name = 'Interrupted';
+  }
+}
+
 /**
  * Writes to a stream at the pace the reader takes it (waits for 'drain' when the buffer is full),
  * and turns an asynchronous write error (EPIPE when `ddb dump | head` stops reading, ENOSPC) into

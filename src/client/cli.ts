@@ -2,11 +2,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { DistributedDbClient, type DistributedDbClientOptions } from './client.js';
-import { runDump } from './cli-dump.js';
 import { describeError, errorDocument, EXIT_CODES_HELP, ExitCode, exitCodeFor, UsageError } from './cli-errors.js';
 import { formatCluster } from './cli-format.js';
 import { processInterruption, type CommandContext, type OutputStream } from './cli-io.js';
-import { runLoad } from './cli-load.js';
 import type { ListItem } from './types.js';
 
 /**
@@ -48,6 +46,9 @@ export async function main(
   io: CliIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   const env = io.env ?? process.env;
+  // `ddb ls | head`: once the reader has gone, end quietly, as a shell's SIGPIPE would, rather
+  // than crash on EPIPE with a stack trace.
+  if (io.stdout === process.stdout) process.stdout.on('error', exitOnBrokenPipe);
   const program = new Command('ddb');
   const print = (text: string): void => void io.stdout.write(`${text}\n`);
   const output = (json: unknown, human: () => string | undefined): void => {
@@ -178,6 +179,8 @@ export async function main(
     .option('--page-size <n>', 'keys fetched per request', integerAtMost(1000), VALUE_PAGE_SIZE)
     .addHelpText('after', '\nExample: ddb dump users/ > users.jsonl')
     .action(async (prefix: string, opts: { pageSize: number }) => {
+      // Loaded when used: a `ddb get` in a shell loop starts no slower for dump and load.
+      const { runDump } = await import('./cli-dump.js');
       exitCode = await runDump(context(), prefix, opts);
     });
 
@@ -198,6 +201,7 @@ export async function main(
       ].join('\n'),
     )
     .action(async (file: string, opts: { concurrency: number; pageSize: number }) => {
+      const { runLoad } = await import('./cli-load.js');
       exitCode = await runLoad(context(), file, opts);
     });
 
@@ -210,6 +214,11 @@ export async function main(
     printError(error);
     return exitCodeFor(error);
   }
+}
+
+function exitOnBrokenPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(ExitCode.Ok);
 }
 
 function connect(

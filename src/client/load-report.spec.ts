@@ -2,7 +2,8 @@ import { ExitCode } from './cli-errors.js';
 import { DumpLineError } from './dump-line.js';
 import { ConnectionError, UnauthorizedError, UnavailableError } from './errors.js';
 import { formatLoadSummary, loadErrorCause, loadExitCode, loadProblems, loadSummaryDocument } from './load-report.js';
-import { Interrupted, type LoadReport } from './loader.js';
+import { Interrupted } from './cli-io.js';
+import type { LoadReport } from './loader.js';
 
 const unavailable = new UnavailableError({ statusCode: 503, error: 'Service Unavailable', message: 'partition 3 is unavailable' }, undefined);
 const refused = new ConnectionError('cannot reach http://127.0.0.1:4000: connect ECONNREFUSED 127.0.0.1:4000', 'ECONNREFUSED', false);

@@ -1,6 +1,7 @@
 import { describeError, ExitCode, exitCodeFor } from './cli-errors.js';
 import { DumpLineError } from './dump-line.js';
-import { Interrupted, type LoadReport } from './loader.js';
+import { Interrupted } from './cli-io.js';
+import type { LoadReport } from './loader.js';
 
 /** What `ddb load` tells its user at the end, and the exit code. Pure functions of the report. */
 

@@ -2,7 +2,8 @@ import { DumpLineError } from './dump-line.js';
 import { ConnectionError, NotFoundError, UnavailableError } from './errors.js';
 import { compareKeys } from './key-order.js';
 import type { Line } from './line-reader.js';
-import { Interrupted, loadDump, scanDump, type LoadTarget } from './loader.js';
+import { Interrupted } from './cli-io.js';
+import { loadDump, scanDump, type LoadTarget } from './loader.js';
 import type { ListItem } from './types.js';
 
 /** The target cluster in memory, recording what the load asked of it. */

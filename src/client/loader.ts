@@ -1,3 +1,4 @@
+import { Interrupted } from './cli-io.js';
 import { DumpLineError, parseDumpLine, type DumpEntry } from './dump-line.js';
 import { ConnectionError, NotFoundError, UnauthorizedError } from './errors.js';
 import { commonPrefix } from './key-order.js';
@@ -32,14 +33,6 @@ export interface LoadReport extends LoadCounts {
   failures: LoadFailure[];
   /** Why the load ended before the end of the file: a bad line, a fatal error, or an interruption. */
   stopped?: DumpLineError | Interrupted | { fatal: unknown };
-}
-
-/** The load was asked to stop (Ctrl-C) and did, after its writes in flight finished. */
-export class Interrupted extends Error {
-  constructor(readonly line: number) {
-    super(`interrupted after line ${line}`);
-    this.name = 'Interrupted';
-  }
 }
 
 export const MAX_FAILURES_KEPT = 20;
