@@ -26,7 +26,7 @@ describe(formatUsage.name, () => {
 });
 
 const cluster: ClusterInfo = {
-  leader: { id: 'leader-1', url: 'http://127.0.0.1:4000' },
+  leader: { id: 'leader-1', url: 'http://127.0.0.1:4000', ready: true, revision: 0 },
   partitionCount: 8,
   replicationFactor: 2,
   nodes: [

@@ -57,7 +57,8 @@ export function formatCluster(info: ClusterInfo): string {
     rows,
     new Set([4, 5]),
   );
-  return [`leader: ${info.leader.id} (${info.leader.url})`, '', ...table, '', ...partitionSummary(info)].join('\n');
+  const leader = `leader: ${info.leader.id}${info.leader.url ? ` (${info.leader.url})` : ''}${info.leader.ready ? '' : ', not ready yet'}`;
+  return [leader, '', ...table, '', ...partitionSummary(info)].join('\n');
 }
 
 export function partitionSummary(info: ClusterInfo): string[] {

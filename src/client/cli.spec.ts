@@ -1,11 +1,6 @@
 import { main } from './cli.js';
 import { FakeLeader } from './testing/fake-leader.js';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCli, type CliRun } from './testing/run-cli.js';
 
 describe(main.name, () => {
   let leader: FakeLeader;
@@ -18,15 +13,8 @@ describe(main.name, () => {
     await leader.close();
   });
 
-  async function sut(argv: string[], env: Record<string, string> = { DDB_LEADER: leader.url }): Promise<Run> {
-    const out = { code: 0, stdout: '', stderr: '' };
-    out.code = await main(argv, {
-      stdout: { write: (text: string) => (out.stdout += text) },
-      stderr: { write: (text: string) => (out.stderr += text) },
-      env,
-      client: { retryBaseDelayMs: 1, retryMaxDelayMs: 5 },
-    });
-    return out;
+  function sut(argv: string[], env: Record<string, string> = { DDB_LEADER: leader.url }): Promise<CliRun> {
+    return runCli(argv, env);
   }
 
   describe('put / get / del', () => {
@@ -128,7 +116,7 @@ describe(main.name, () => {
   describe('cluster', () => {
     beforeEach(() => {
       leader.cluster = {
-        leader: { id: 'leader-1', url: 'http://127.0.0.1:4000' },
+        leader: { id: 'leader-1', url: 'http://127.0.0.1:4000', ready: true, revision: 0 },
         partitionCount: 4,
         replicationFactor: 1,
         nodes: [
@@ -334,11 +322,15 @@ describe(main.name, () => {
         'ls [options] [prefix]',
         'del [options] <key>',
         'cluster',
+        'dump [options] [prefix]',
+        'load [options] <file>',
       ]) {
         expect(run.stdout).toContain(text);
       }
-      expect(run.stdout).toContain('Exit codes:\n  0  ok\n  1  not found');
-      expect(run.stdout).toContain('5  unauthorized');
+      expect(run.stdout).toMatch(/Exit codes:\n  0 +ok\n  1 +not found/);
+      for (const code of ['2    usage error', '3    unavailable', '4    precondition failed', '5    unauthorized', '130  interrupted']) {
+        expect(run.stdout).toContain(code);
+      }
     });
 
     it('put --help describes the conditions', async () => {

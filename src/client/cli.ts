@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { DistributedDbClient, type DistributedDbClientOptions } from './client.js';
 import { describeError, errorDocument, EXIT_CODES_HELP, ExitCode, exitCodeFor, UsageError } from './cli-errors.js';
 import { formatCluster } from './cli-format.js';
+import { processInterruption, type CommandContext, type OutputStream } from './cli-io.js';
 import type { ListItem } from './types.js';
 
 /**
@@ -12,13 +13,13 @@ import type { ListItem } from './types.js';
  * it in process and bin/ddb.js only sets process.exitCode.
  */
 
-export interface Writable {
-  write(text: string): unknown;
-}
-
 export interface CliIo {
-  stdout: Writable;
-  stderr: Writable;
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** What `ddb load -` reads; process.stdin by default. */
+  stdin?: AsyncIterable<Buffer | string>;
+  /** Stands for Ctrl-C in tests; by default dump and load catch SIGINT while they run. */
+  interrupt?: AbortSignal;
   /** Where DDB_LEADER and DDB_TOKEN are read; process.env by default. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Overrides for the client the CLI builds (tests: a tiny backoff). */
@@ -36,12 +37,18 @@ interface GlobalOptions {
 export const DEFAULT_LEADER = 'http://127.0.0.1:4000';
 /** Listing page size: the server's maximum, as key-only pages are small. */
 const LS_PAGE_SIZE = 1000;
+/** Pages that carry values (dump, and load's walk of the target): smaller, as values may be large. */
+const VALUE_PAGE_SIZE = 500;
+const LOAD_CONCURRENCY = 16;
 
 export async function main(
   argv: string[],
   io: CliIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   const env = io.env ?? process.env;
+  // `ddb ls | head`: once the reader has gone, end quietly, as a shell's SIGPIPE would, rather
+  // than crash on EPIPE with a stack trace.
+  if (io.stdout === process.stdout) process.stdout.on('error', exitOnBrokenPipe);
   const program = new Command('ddb');
   const print = (text: string): void => void io.stdout.write(`${text}\n`);
   const output = (json: unknown, human: () => string | undefined): void => {
@@ -50,6 +57,24 @@ export async function main(
     if (text !== undefined) print(text);
   };
   const client = (): DistributedDbClient => connect(program.opts<GlobalOptions>(), env, io.client);
+  const printError = (error: unknown): void => {
+    const json = program.opts<GlobalOptions>().json === true;
+    io.stderr.write(json ? `${JSON.stringify(errorDocument(error))}\n` : `ddb: ${describeError(error)}\n`);
+  };
+  const context = (): CommandContext => ({
+    client,
+    json: program.opts<GlobalOptions>().json === true,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    stdin: () => io.stdin ?? process.stdin,
+    interruption: () => (io.interrupt ? { signal: io.interrupt, release: () => undefined } : processInterruption()),
+    printError,
+    note: (text) => {
+      if (program.opts<GlobalOptions>().json !== true) io.stderr.write(`ddb: ${text}\n`);
+    },
+  });
+  // dump and load decide their exit code from what they did; the other commands throw.
+  let exitCode: number = ExitCode.Ok;
 
   // Inherited by the subcommands, so these come before any .command().
   program
@@ -147,16 +172,53 @@ export async function main(
       );
     });
 
+  program
+    .command('dump')
+    .description('write every key under the prefix to stdout as JSON Lines: {"key","value","revision"} per line, in key order')
+    .argument('[prefix]', 'key prefix (default: every key)', '')
+    .option('--page-size <n>', 'keys fetched per request', integerAtMost(1000), VALUE_PAGE_SIZE)
+    .addHelpText('after', '\nExample: ddb dump users/ > users.jsonl')
+    .action(async (prefix: string, opts: { pageSize: number }) => {
+      // Loaded when used: a `ddb get` in a shell loop starts no slower for dump and load.
+      const { runDump } = await import('./cli-dump.js');
+      exitCode = await runDump(context(), prefix, opts);
+    });
+
+  program
+    .command('load')
+    .description('write the keys of a dump file (or - for stdin); keys that already hold the value are skipped')
+    .argument('<file>', 'a file written by ddb dump, or - for standard input')
+    .option('--concurrency <n>', 'writes in flight at once', integerAtLeast(1), LOAD_CONCURRENCY)
+    .option('--page-size <n>', 'keys per request when comparing with the target', integerAtMost(1000), VALUE_PAGE_SIZE)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'A file is checked whole before anything is written: a bad line exits 2 and loads nothing.',
+        'From stdin a bad line stops the load there: lines before it are loaded, none after it.',
+        'Run it again after a failure or Ctrl-C: keys that already hold their value are skipped.',
+        'Ends with one line: keys read, written, skipped, failed (a JSON document with --json).',
+      ].join('\n'),
+    )
+    .action(async (file: string, opts: { concurrency: number; pageSize: number }) => {
+      const { runLoad } = await import('./cli-load.js');
+      exitCode = await runLoad(context(), file, opts);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return ExitCode.Ok;
+    return exitCode;
   } catch (error) {
     // commander has already printed its own message (usage errors) or the help.
     if (error instanceof CommanderError) return exitCodeFor(error);
-    const json = program.opts<GlobalOptions>().json === true;
-    io.stderr.write(json ? `${JSON.stringify(errorDocument(error))}\n` : `ddb: ${describeError(error)}\n`);
+    printError(error);
     return exitCodeFor(error);
   }
+}
+
+function exitOnBrokenPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(ExitCode.Ok);
 }
 
 function connect(
@@ -179,6 +241,16 @@ function integerAtLeast(min: number): (text: string) => number {
     const n = Number(text);
     if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) {
       throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
+    }
+    return n;
+  };
+}
+
+function integerAtMost(max: number): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`expected an integer from 1 to ${max}`);
     }
     return n;
   };

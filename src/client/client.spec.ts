@@ -208,6 +208,19 @@ describe(DistributedDbClient.name, () => {
       expect(requestsFor('GET')).toBe(3);
     });
 
+    it('listPages yields one page per request, fetching the next only when the loop asks', async () => {
+      const pages = sut.listPages({ prefix: 'p/', pageSize: 2 });
+
+      const first = await pages.next();
+      expect(requestsFor('GET')).toBe(1);
+      const rest: string[][] = [];
+      for await (const page of pages) rest.push(page.items.map((i) => i.key));
+
+      expect(first.value).toMatchObject({ items: [{ key: 'p/a' }, { key: 'p/b' }] });
+      expect(rest).toEqual([['p/c', 'p/d'], ['p/e']]);
+      expect(requestsFor('GET')).toBe(3);
+    });
+
     it('a prefix may be "." or "..": it travels in the query string, not the path', async () => {
       leader.seed('..x', 'v');
       leader.seed('.y', 'v');

@@ -19,7 +19,7 @@ import type {
  * The SDK for the leader's public API. Which failures are retried (exponential backoff with full
  * jitter, `retries` times) follows from what a repeated request could do to the data:
  *
- * - Reads (get, list, iterate, cluster) are retried on 503 and on every connection failure
+ * - Reads (get, list, listPages, iterate, cluster) are retried on 503 and on every connection failure
  *   (refused, reset, timeout): repeating a read changes nothing.
  * - Unconditional put/delete are retried on 503 and on connection-refused/DNS failures, but not
  *   after a reset or a timeout: the request may have been applied, and a repeat would write a
@@ -135,13 +135,16 @@ export class DistributedDbClient {
     return body as ListPage;
   }
 
-  /** Every key under the prefix, in key order, fetching page after page as the loop advances. */
-  async *iterate(options: IterateOptions = {}): AsyncGenerator<ListItem, void, undefined> {
+  /**
+   * The listing as an async iterator over pages, in key order: each step fetches the next page
+   * with the previous page's cursor, so a loop over a huge prefix holds one page at a time.
+   */
+  async *listPages(options: IterateOptions = {}): AsyncGenerator<ListPage, void, undefined> {
     const limit = options.pageSize ?? DEFAULT_PAGE_SIZE;
     let cursor: string | undefined;
     do {
       const page = await this.list({ prefix: options.prefix, limit, values: options.values, cursor });
-      yield* page.items;
+      yield page;
       if (page.nextCursor !== null && page.nextCursor === cursor) {
         throw new DistributedDbError('the server returned the same cursor twice; stopping the listing', 200, null);
       }
@@ -149,7 +152,11 @@ export class DistributedDbClient {
     } while (cursor !== undefined);
   }
 
-  /** The leader's view of the cluster: nodes, partitions and their health. */
+  /** Every key under the prefix, in key order, fetching page after page as the loop advances. */
+  async *iterate(options: IterateOptions = {}): AsyncGenerator<ListItem, void, undefined> {
+    for await (const page of this.listPages(options)) yield* page.items;
+  }
+
   /** Drains a storage node (undo: false gives it replicas again). Idempotent, so retried like a read. */
   async drain(nodeId: string, undo = false): Promise<DrainStatus> {
     const path = `/cluster/nodes/${encodeURIComponent(nodeId)}/drain`;
@@ -157,6 +164,7 @@ export class DistributedDbClient {
     return body as DrainStatus;
   }
 
+  /** The leader's view of the cluster: nodes, partitions and their health. */
   async cluster(): Promise<ClusterInfo> {
     const { body } = await this.call('read', { method: 'GET', path: '/cluster' });
     return body as ClusterInfo;

@@ -25,6 +25,7 @@ describe(keyPath.name, () => {
     ['..', 'the key ".." cannot be addressed in a URL'],
     ['\uDC00', 'key is not valid UTF-8 (it contains a lone surrogate)'],
     ['ü'.repeat(513), 'key is 1026 bytes; the limit is 1024 UTF-8 bytes'],
+    ['tab\there', 'key must not contain control characters'],
   ])('refuses %j: %s', (key, message) => {
     expect(() => keyPath(key)).toThrow(new BadRequestError(message, 400, null));
   });

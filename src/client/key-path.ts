@@ -2,6 +2,8 @@ import { BadRequestError } from './errors.js';
 
 /** Mirrors the server's limit, so that an oversized key fails here with a clear message instead of a long URL. */
 export const MAX_KEY_BYTES = 1024;
+// The server's rule too: C0 and C1 controls and DEL are invisible, so no key may hold them.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * The URL path of a key: '/kv/' + the key as ONE path segment. encodeURIComponent escapes '/', and
@@ -25,4 +27,5 @@ export function assertKeyShape(key: string, what: 'key' | 'prefix'): void {
   if (bytes > MAX_KEY_BYTES) {
     throw BadRequestError.local(`${what} is ${bytes} bytes; the limit is ${MAX_KEY_BYTES} UTF-8 bytes`);
   }
+  if (CONTROL.test(key)) throw BadRequestError.local(`${what} must not contain control characters`);
 }

@@ -87,13 +87,26 @@ export interface PartitionInfo {
   epoch: number;
   /** Node ids holding a replica. */
   replicas: string[];
+  /** Node ids receiving a copy (a repair or a move in progress). */
+  learners?: string[];
   state: PartitionState;
+  keyCount?: number;
+  bytes?: number;
 }
 
 export interface ClusterInfo {
-  leader: { id: string; url: string };
+  leader: {
+    id: string;
+    url?: string;
+    /** The leader has rebuilt its partition table from the storage nodes and serves requests. */
+    ready: boolean;
+    /** The highest revision it has issued or seen. */
+    revision: number;
+  };
   partitionCount: number;
   replicationFactor: number;
+  /** Repairs and moves finished since the leader started. */
+  completedMoves?: number;
   nodes: ClusterNode[];
   partitions: PartitionInfo[];
   /** Partitions with no replica placed yet. */

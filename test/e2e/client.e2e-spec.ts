@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,7 +104,8 @@ describe('ddb (bin/ddb.js)', () => {
     expect(ls).toEqual({ code: 0, stdout: 'users/42\n', stderr: '' });
     expect(del).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(gone).toEqual({ code: 1, stdout: '', stderr: 'ddb: key "users/42" not found\n' });
-  });
+    // Five Node processes one after the other: over 5 s when other suites share the 2 cores.
+  }, 30_000);
 
   it('exits 4 on a failed condition and 5 with a wrong token', async () => {
     leader.seed('k', 'v');
@@ -137,4 +138,20 @@ describe('ddb (bin/ddb.js)', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes:');
   });
+
+  it('ends quietly with 0 when the reader of its output goes away (ddb ls | head)', async () => {
+    for (let i = 0; i < 5000; i++) leader.seed(`many/${i}`, 'v');
+    const child = spawn(join(root, 'bin', 'ddb.js'), ['ls', 'many/'], {
+      env: { ...process.env, DDB_LEADER: leader.url, DDB_TOKEN: 'e2e-token-123' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Read the first chunk, then close the pipe, as `head` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+  }, 30_000);
 });

@@ -29,7 +29,7 @@ export class FakeLeader {
   readonly requests: RecordedRequest[] = [];
   /** What GET /cluster answers. */
   cluster: ClusterInfo = {
-    leader: { id: 'leader-1', url: 'http://127.0.0.1:4000' },
+    leader: { id: 'leader-1', url: 'http://127.0.0.1:4000', ready: true, revision: 0 },
     partitionCount: 0,
     replicationFactor: 1,
     nodes: [],
@@ -37,7 +37,8 @@ export class FakeLeader {
     unplaced: [],
   };
   private readonly store = new Map<string, Entry>();
-  private readonly faults: Fault[] = [];
+  /** Scripted failures, in order; one with a method applies only to requests of that method. */
+  private readonly faults: { fault: Fault; method?: string }[] = [];
   // One counter for the whole store, like the leader's revision clock.
   private revision = 0;
 
@@ -58,7 +59,12 @@ export class FakeLeader {
 
   /** The next requests (one per fault, in order) fail that way instead of being served. */
   failNext(...faults: Fault[]): void {
-    this.faults.push(...faults);
+    this.faults.push(...faults.map((fault) => ({ fault })));
+  }
+
+  /** The next requests of this method fail that way; others are served. */
+  failNextOf(method: 'GET' | 'PUT' | 'DELETE', ...faults: Fault[]): void {
+    this.faults.push(...faults.map((fault) => ({ fault, method })));
   }
 
   /** Stores a value directly, as if written earlier; returns its revision. */
@@ -82,7 +88,8 @@ export class FakeLeader {
     this.requests.push({ method, url: target, headers: req.headers });
     const text = await readBody(req);
 
-    const fault = this.faults.shift();
+    const index = this.faults.findIndex((f) => f.method === undefined || f.method === method);
+    const fault = index === -1 ? undefined : this.faults.splice(index, 1)[0].fault;
     if (fault === 'reset') return void req.socket.resetAndDestroy();
     if (fault === 'hang') return;
     if (fault) {
