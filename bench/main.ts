@@ -34,7 +34,7 @@ const say = (line: string): void => void process.stderr.write(`[bench] ${line}\n
 async function run(options: BenchOptions, selected: readonly PlannedCase[], resources: Resources): Promise<number> {
   const started = new Date();
   const loadAtStart = machineLoad();
-  const results: (CaseResult & { machine: MachineLoad })[] = [];
+  const results: StageOutput['results'] = [];
   const preloads: PreloadRecord[] = [];
   const skipped: Skipped[] = [];
   let etcdVersion: string | null = null;
@@ -49,7 +49,7 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
   if (casesOf('ceiling').length > 0) {
     say('ceiling: starting the bare NestJS express app');
     const ceiling = await startCeiling(resources);
-    keep(await runStage({ stage: 'ceiling', url: ceiling.url, dialect: kvDialect }, casesOf('ceiling'), options, say));
+    keep(await runStage({ stage: 'ceiling', url: ceiling.url, dialect: kvDialect, services: [ceiling.service] }, casesOf('ceiling'), options, say));
     await resources.stop(ceiling.service);
   }
 
@@ -63,7 +63,7 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
         const etcd = await startEtcd(resources, binary);
       etcdVersion = etcd.version;
       say(`etcd: ${etcd.version} up on ${etcd.url}`);
-      keep(await runStage({ stage: 'etcd', url: etcd.url, dialect: etcdDialect }, casesOf('etcd'), options, say));
+      keep(await runStage({ stage: 'etcd', url: etcd.url, dialect: etcdDialect, services: [etcd.service] }, casesOf('etcd'), options, say));
       await resources.stop(etcd.service);
     }
   }
@@ -72,9 +72,9 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
     if (casesOf(stage).length === 0) continue;
     const rf = stage === 'rf1' ? 1 : 3;
     const profiled = options.cpuProf && stage === 'rf3' ? profileFlags(started.toISOString().replace(/[:.]/g, '-')) : null;
-    say(`${stage}: starting 1 registry, 3 storage nodes and a leader with REPLICATION_FACTOR=${rf}${profiled ? ' (leader under --cpu-prof)' : ''}`);
-    const cluster = await startDdbCluster(resources, { rf, leaderNodeArgs: profiled?.args });
-    const output = await runStage({ stage, url: cluster.leaderUrl, dialect: kvDialect }, casesOf(stage), options, say);
+    say(`${stage}: starting 1 registry, 3 storage nodes and a leader with REPLICATION_FACTOR=${rf}${profiled ? ' (leader and storage-1 under --cpu-prof)' : ''}`);
+    const cluster = await startDdbCluster(resources, { rf, nodeArgs: profiled?.argsFor });
+    const output = await runStage({ stage, url: cluster.leaderUrl, dialect: kvDialect, services: [cluster.leader, ...cluster.storage, cluster.registry] }, casesOf(stage), options, say);
     keep(output);
     await cluster.stop();
     if (profiled) profile = summariseRun(profiled.dir, output.windows, PROFILED);
@@ -91,7 +91,7 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
     await cluster.stop();
   }
 
-  const rows = withRatios(results).map((row, i) => ({ ...row, machine: results[i].machine }));
+  const rows = withRatios(results).map((row, i) => ({ ...row, cpuMsPerRequestBy: results[i].cpuMsPerRequestBy, machine: results[i].machine }));
   const finished = new Date();
   const file = writeResult(options, {
     started,
@@ -109,10 +109,13 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
   for (const s of skipped) out.push(`${s.id} skipped: ${s.reason}`);
   if (memory) out.push('', formatMemory(memory));
   if (profile) {
-    for (const [id, summary] of Object.entries(profile.summaries)) {
-      out.push('', `leader CPU profile under ${id}${summary.whole ? ' (whole profile: the window was outside it)' : ''}:`, formatSummary(summary));
+    for (const [node, byCase] of Object.entries(profile.summaries)) {
+      for (const [id, summary] of Object.entries(byCase)) {
+        const whole = summary.whole ? ' (whole profile: the window was outside it)' : '';
+        out.push('', `${node} CPU profile under ${id}${whole}:`, formatSummary(summary));
+      }
+      out.push(`profile: ${profile.files[node]}`);
     }
-    out.push(`profile: ${profile.file}`);
   }
   out.push('', `machine: ${describeLoad(loadAtStart)} at the start, ${describeLoad(machineLoad())} at the end`, `wrote ${file}`, '');
   process.stdout.write(out.join('\n'));

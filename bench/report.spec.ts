@@ -9,6 +9,7 @@ const clean = (over: Partial<RawRun> = {}): RawRun => ({
   timeouts: 0,
   missing: 0,
   latenciesMs: Array.from({ length: 100 }, (_, i) => i + 1),
+  serverCpuMs: 500,
   ...over,
 });
 const spec = (over: Partial<CaseSpec> = {}): CaseSpec => ({ id: 'ddb-get-rf3', system: 'ddb', group: 'get', rf: 3, connections: 50, ...over });
@@ -31,7 +32,7 @@ describe('percentile', () => {
 describe('caseResult', () => {
   it('reports a clean run as req/s with its percentiles', () => {
     const sut = caseResult(spec(), clean());
-    expect(sut).toMatchObject({ status: 'ok', reqPerSec: 100, p50Ms: 50, p99Ms: 99, failure: null, rf: 3 });
+    expect(sut).toMatchObject({ status: 'ok', reqPerSec: 100, p50Ms: 50, p99Ms: 99, cpuMsPerRequest: 0.5, failure: null, rf: 3 });
   });
 
   it.each([
@@ -44,7 +45,7 @@ describe('caseResult', () => {
     const sut = caseResult(spec(), clean(over));
     expect(sut.status).toBe('FAILED');
     expect(sut.failure).toBe(reason);
-    expect([sut.reqPerSec, sut.p50Ms, sut.p99Ms]).toEqual([null, null, null]);
+    expect([sut.reqPerSec, sut.p50Ms, sut.p99Ms, sut.cpuMsPerRequest]).toEqual([null, null, null, null]);
   });
 
   it('fails a case whose warm-up had bad answers, even if the measured run was clean', () => {

@@ -21,6 +21,8 @@ export interface RawRun {
   readonly missing: number;
   /** Latency of every 2xx answer, in ms, sorted ascending. */
   readonly latenciesMs: ArrayLike<number>;
+  /** CPU time the system under test (all its processes) used during the run, in ms. */
+  readonly serverCpuMs?: number;
 }
 
 export interface CaseSpec {
@@ -45,6 +47,8 @@ export interface CaseResult {
   readonly reqPerSec: number | null;
   readonly p50Ms: number | null;
   readonly p99Ms: number | null;
+  /** Server CPU time per answer: what a request costs, however busy the machine was. */
+  readonly cpuMsPerRequest: number | null;
   readonly requests: number;
   readonly errors: number;
   readonly timeouts: number;
@@ -104,6 +108,7 @@ export function caseResult(spec: CaseSpec, measured: RawRun, warmup?: RawRun): C
     reqPerSec: failed ? null : measured.ok / measured.seconds,
     p50Ms: failed ? null : percentile(measured.latenciesMs, 50),
     p99Ms: failed ? null : percentile(measured.latenciesMs, 99),
+    cpuMsPerRequest: failed || measured.serverCpuMs === undefined ? null : measured.serverCpuMs / measured.ok,
     requests: measured.ok,
     errors: measured.errors + (warmup?.errors ?? 0),
     timeouts: measured.timeouts + (warmup?.timeouts ?? 0),

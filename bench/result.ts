@@ -20,7 +20,7 @@ export interface RunRecord {
   readonly load: { atStart: MachineLoad; atEnd: MachineLoad };
   readonly etcdVersion: string | null;
   /** Each row with how busy the machine was when its stage started. */
-  readonly rows: readonly (ReportRow & { machine: MachineLoad })[];
+  readonly rows: readonly (ReportRow & { machine: MachineLoad; cpuMsPerRequestBy: Record<string, number | null> })[];
   readonly skipped: readonly Skipped[];
   readonly preloads: readonly PreloadRecord[];
   readonly memory: MemoryResult | null;

@@ -9,7 +9,9 @@ import { runLoad } from './load.js';
 import { loadKeys, type LoadReport } from './preload.js';
 import { caseResult, type CaseResult, type RawRun } from './report.js';
 import type { BenchOptions } from './options.js';
+import { cpuMsOf } from './support/cpu.js';
 import { machineLoad, type MachineLoad } from './support/machine.js';
+import type { Service } from './support/resources.js';
 import { formatMs, formatRate } from './table.js';
 import { keyAt, valueOf, workload, type Dialect, type KeySpace } from './workloads.js';
 
@@ -31,11 +33,13 @@ export interface StageTarget {
   readonly stage: Stage;
   readonly url: string;
   readonly dialect: Dialect;
+  /** Every process of the system under test, whose CPU time each case reports per request. */
+  readonly services: readonly Service[];
 }
 
 export interface StageOutput {
   /** Each with how busy the machine was just before the case (our own previous case included). */
-  readonly results: (CaseResult & { machine: MachineLoad })[];
+  readonly results: (CaseResult & { machine: MachineLoad; cpuMsPerRequestBy: Record<string, number | null> })[];
   readonly preloads: PreloadRecord[];
   readonly windows: Windows;
 }
@@ -74,9 +78,11 @@ export async function runStage(
 
   const results: StageOutput['results'] = [];
   const windows: Windows = {};
+  const cpuEach = (): number[] => target.services.map((s) => cpuMsOf([s.pid]));
   for (const planned of cases) {
     const { what, spec } = planned;
     let measured: RawRun;
+    let cpuBefore = cpuEach();
     let warmup: RawRun | undefined;
     const machine = machineLoad();
     const from = nowUs();
@@ -89,13 +95,16 @@ export async function runStage(
         runLoad({ url: target.url, connections: spec.connections, seconds, timeoutSeconds: o.timeoutSeconds }, work);
       warmup = await run(o.warmupSeconds);
       windows[spec.id] = { from: nowUs(), to: 0 };
+      cpuBefore = cpuEach();
       measured = await run(what.kind === 'size' ? o.sizeSeconds : o.seconds);
     } else {
       throw new Error(`${spec.id} is not a load case`);
     }
     windows[spec.id] = { from: windows[spec.id]?.from ?? from, to: nowUs() };
-    const result = caseResult(spec, measured, warmup);
-    results.push({ ...result, machine });
+    const cpuUsed = cpuEach().map((ms, i) => ms - cpuBefore[i]);
+    const result = caseResult(spec, { ...measured, serverCpuMs: cpuUsed.reduce((a, b) => a + b, 0) }, warmup);
+    const cpuMsPerRequestBy = Object.fromEntries(target.services.map((s, i) => [s.name, measured.ok > 0 ? cpuUsed[i] / measured.ok : null]));
+    results.push({ ...result, cpuMsPerRequestBy, machine });
     say(
       result.status === 'FAILED'
         ? `${spec.id}: FAILED (${result.failure})`

@@ -26,7 +26,7 @@ export function formatRatio(ratio: number | null): string {
 /** Megabytes of a byte count, one decimal. */
 export const formatMB = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 
-const HEADER = ['case', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ours/etcd', 'ours/ceiling'] as const;
+const HEADER = ['case', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'cpu ms/req', 'errors', 'ours/etcd', 'ours/ceiling'] as const;
 
 function cells(row: ReportRow): string[] {
   const failed = row.status === 'FAILED';
@@ -36,6 +36,7 @@ function cells(row: ReportRow): string[] {
     failed ? 'FAILED' : formatRate(row.reqPerSec),
     formatMs(row.p50Ms),
     formatMs(row.p99Ms),
+    formatMs(row.cpuMsPerRequest),
     String(badAnswers(row)),
     formatRatio(row.vsEtcd),
     formatRatio(row.vsCeiling),

@@ -20,14 +20,17 @@ export interface DdbCluster {
   readonly storage: readonly Service[];
   readonly registry: Service;
   readonly dataDir: string;
-  /** Stops every node, leader first (gracefully when profiled, so the profile is written), and removes the data. */
+  /**
+   * Stops every node, leader first, each by closing its IPC channel (the app then closes and exits
+   * normally, which is when --cpu-prof writes a profile), and removes the data.
+   */
   stop(): Promise<void>;
 }
 
 export interface ClusterOptions {
   readonly rf: number;
-  /** Extra node flags for the leader process, e.g. --cpu-prof. */
-  readonly leaderNodeArgs?: readonly string[];
+  /** Extra node flags per node name, e.g. --cpu-prof. */
+  readonly nodeArgs?: (node: string) => readonly string[];
 }
 
 interface ClusterView {
@@ -39,13 +42,13 @@ export async function startDdbCluster(resources: Resources, options: ClusterOpti
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first (npm run bench does)`);
   const root = resources.tempDir(`rf${options.rf}`);
   const secret = randomBytes(24).toString('hex');
-  const node = async (name: string, role: string, extra: Record<string, string>, nodeArgs: readonly string[] = []) => {
+  const node = async (name: string, role: string, extra: Record<string, string>) => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const service = resources.start({
       name,
       command: process.execPath,
-      args: [...nodeArgs, MAIN],
+      args: [...(options.nodeArgs?.(name) ?? []), MAIN],
       env: {
         PATH: process.env.PATH ?? '',
         NO_COLOR: '1',
@@ -67,12 +70,7 @@ export async function startDdbCluster(resources: Resources, options: ClusterOpti
   const storage = await Promise.all(
     Array.from({ length: STORAGE_NODES }, (_, i) => node(`storage-${i + 1}`, 'storage', { REGISTRY_URL: registry.url })),
   );
-  const leader = await node(
-    'leader',
-    'leader',
-    { REGISTRY_URL: registry.url, REPLICATION_FACTOR: String(options.rf) },
-    options.leaderNodeArgs,
-  );
+  const leader = await node('leader', 'leader', { REGISTRY_URL: registry.url, REPLICATION_FACTOR: String(options.rf) });
   await waitFor(
     `the leader to be ready with ${STORAGE_NODES} storage nodes UP`,
     async () => {
@@ -90,8 +88,8 @@ export async function startDdbCluster(resources: Resources, options: ClusterOpti
     dataDir: root,
     async stop() {
       await resources.stop(leader.service, { graceful: true });
-      await Promise.all(storage.map((s) => resources.stop(s.service)));
-      await resources.stop(registry.service);
+      await Promise.all(storage.map((s) => resources.stop(s.service, { graceful: true })));
+      await resources.stop(registry.service, { graceful: true });
       resources.removeDir(root);
     },
   };
