@@ -25,6 +25,7 @@ import { startCeiling } from './systems/ceiling.js';
 import { startDdbCluster } from './systems/ddb-cluster.js';
 import { findEtcd, startEtcd } from './systems/etcd.js';
 import { formatTable } from './table.js';
+import { checkTargets, formatTargets } from './targets.js';
 import { etcdDialect, kvDialect } from './workloads.js';
 import type { MemoryResult } from './memory-report.js';
 
@@ -92,6 +93,7 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
   }
 
   const rows = withRatios(results).map((row, i) => ({ ...row, cpuMsPerRequestBy: results[i].cpuMsPerRequestBy, machine: results[i].machine }));
+  const targets = checkTargets(rows);
   const finished = new Date();
   const file = writeResult(options, {
     started,
@@ -99,6 +101,7 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
     load: { atStart: loadAtStart, atEnd: machineLoad() },
     etcdVersion,
     rows,
+    targets,
     skipped,
     preloads,
     memory,
@@ -107,6 +110,7 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
 
   const out: string[] = ['', formatTable(rows)];
   for (const s of skipped) out.push(`${s.id} skipped: ${s.reason}`);
+  if (rows.length > 0) out.push('', formatTargets(targets));
   if (memory) out.push('', formatMemory(memory));
   if (profile) {
     for (const [node, byCase] of Object.entries(profile.summaries)) {

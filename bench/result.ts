@@ -8,6 +8,7 @@ import type { ProfileResult } from './profiling.js';
 import type { ReportRow } from './report.js';
 import type { MachineLoad } from './support/machine.js';
 import type { PreloadRecord } from './stages.js';
+import type { TargetCheck } from './targets.js';
 
 export interface Skipped {
   readonly id: string;
@@ -21,6 +22,7 @@ export interface RunRecord {
   readonly etcdVersion: string | null;
   /** Each row with how busy the machine was when its stage started. */
   readonly rows: readonly (ReportRow & { machine: MachineLoad; cpuMsPerRequestBy: Record<string, number | null> })[];
+  readonly targets: readonly TargetCheck[];
   readonly skipped: readonly Skipped[];
   readonly preloads: readonly PreloadRecord[];
   readonly memory: MemoryResult | null;
@@ -59,6 +61,7 @@ export function writeResult(options: BenchOptions, run: RunRecord): string {
       loadConnections: options.loadConnections,
     },
     cases: run.rows,
+    targets: run.targets,
     skipped: run.skipped,
     preloads: run.preloads,
     memory: run.memory,
