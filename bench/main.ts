@@ -148,7 +148,10 @@ async function main(): Promise<void> {
     return;
   }
 
-  const resources = new Resources((s) => say(`started ${s.name} (pid ${s.pid})`));
+  const resources = new Resources(
+    (s) => say(`started ${s.name} (pid ${s.pid})`),
+    (s, exit) => say(`${s.name} (pid ${s.pid}) exited on its own (code ${exit.code}, signal ${exit.signal}); its last output:\n${s.tail()}`),
+  );
   let stopping = false;
   const giveUp = (why: string, code: number): void => {
     if (stopping) {

@@ -12,7 +12,7 @@ import { leaderBytesPerKey, type MemoryPoint, type MemoryResult } from './memory
 import { loadKeys } from './preload.js';
 import type { Service } from './support/resources.js';
 import type { DdbCluster } from './systems/ddb-cluster.js';
-import { formatRate } from './table.js';
+import { formatMB, formatRate } from './table.js';
 import { kvDialect, valueOf } from './workloads.js';
 
 const SETTLE_SECONDS = 10;
@@ -87,8 +87,12 @@ export async function runMemoryStage(
       retried += report.retried;
       from = target;
     }
-    points.push(await settled(target));
-    say(`memory: ${target.toLocaleString('en-US')} keys loaded`);
+    const measured = await settled(target);
+    points.push(measured);
+    say(
+      `memory: ${target.toLocaleString('en-US')} keys loaded; RSS MB: leader ${formatMB(measured.leaderRssBytes)}, ` +
+        `storage ${measured.storageRssBytes.map(formatMB).join(' / ')}`,
+    );
   }
   return {
     rf: options.rf,

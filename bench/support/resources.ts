@@ -28,6 +28,8 @@ export class Service {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly lines: string[] = [];
   private done = false;
+  /** Set once stop() begins: from then on an exit is expected. */
+  stopping = false;
 
   constructor(
     readonly name: string,
@@ -68,6 +70,7 @@ export class Service {
    * (the app then closes and exits normally, which is when --cpu-prof writes its profile).
    */
   async stop({ graceful = false } = {}): Promise<void> {
+    this.stopping = true;
     if (!this.running) return;
     if (graceful && this.child.connected) this.child.disconnect();
     else this.signalGroup('SIGTERM');
@@ -81,6 +84,7 @@ export class Service {
   }
 
   signalGroup(signal: NodeJS.Signals): void {
+    this.stopping = true;
     if (this.child.pid === undefined) return;
     try {
       process.kill(-this.child.pid, signal);
@@ -99,8 +103,14 @@ export class Resources {
   private readonly services = new Set<Service>();
   private readonly dirs = new Set<string>();
 
-  /** `onStart` hears of every child started (the harness prints its pid). */
-  constructor(private readonly onStart: (service: Service) => void = () => {}) {}
+  /**
+   * `onStart` hears of every child started (the harness prints its pid); `onCrash` of every child
+   * that exits while nobody is stopping it (the harness prints why, from its output).
+   */
+  constructor(
+    private readonly onStart: (service: Service) => void = () => {},
+    private readonly onCrash: (service: Service, exit: { code: number | null; signal: NodeJS.Signals | null }) => void = () => {},
+  ) {}
 
   tempDir(prefix: string): string {
     const dir = mkdtempSync(join(tmpdir(), `ddb-bench-${prefix}-`));
@@ -117,6 +127,9 @@ export class Resources {
     const service = new Service(spec.name, child);
     this.services.add(service);
     this.onStart(service);
+    void service.exited.then((exit) => {
+      if (!service.stopping) this.onCrash(service, exit);
+    });
     return service;
   }
 

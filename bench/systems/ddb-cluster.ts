@@ -53,7 +53,9 @@ export async function startDdbCluster(resources: Resources, options: ClusterOpti
         PATH: process.env.PATH ?? '',
         NO_COLOR: '1',
         ROLE: role,
-        NODE_ID: name,
+        // The process title becomes ddb-bench-<name>: a `pkill -f ddb-leader` meant for another
+        // cluster on this machine does not hit the benchmark's.
+        NODE_ID: `bench-${name}`,
         HOST: '127.0.0.1',
         PORT: String(port),
         DATA_DIR: join(root, name),
