@@ -1,0 +1,52 @@
+/** The memory stage's result and its table. Pure. */
+import { formatMB, formatRate } from './table.js';
+
+export interface MemoryPoint {
+  readonly keys: number;
+  readonly leaderRssBytes: number;
+  readonly storageRssBytes: readonly number[];
+  /** Disk blocks the storage nodes' data dirs use. */
+  readonly storageDiskBytes: readonly number[];
+}
+
+export interface MemoryResult {
+  readonly rf: number;
+  readonly keys: number;
+  readonly valueBytes: number;
+  readonly loadConnections: number;
+  readonly loadSeconds: number;
+  readonly loadPerSecond: number;
+  readonly retried: number;
+  readonly points: readonly MemoryPoint[];
+  /**
+   * Leader RSS growth per key between the second point and the last (the first point, 0 keys, is
+   * before the leader has served a request). Per-key state would show as tens of bytes or more.
+   */
+  readonly leaderBytesPerKey: number | null;
+}
+
+export function leaderBytesPerKey(points: readonly MemoryPoint[]): number | null {
+  if (points.length < 3) return null;
+  const [from, to] = [points[1], points[points.length - 1]];
+  return to.keys === from.keys ? null : (to.leaderRssBytes - from.leaderRssBytes) / (to.keys - from.keys);
+}
+
+export function formatMemory(m: MemoryResult): string {
+  const rows = m.points.map((p) => [
+    p.keys.toLocaleString('en-US'),
+    formatMB(p.leaderRssBytes),
+    p.storageRssBytes.map(formatMB).join(' / '),
+    p.storageDiskBytes.map(formatMB).join(' / '),
+  ]);
+  const header = ['keys', 'leader RSS MB', 'storage RSS MB', 'storage disk MB'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (c: string[]): string => c.map((t, i) => t.padStart(widths[i])).join('  ');
+  const slope = m.leaderBytesPerKey === null ? 'n/a' : `${m.leaderBytesPerKey.toFixed(1)} bytes/key`;
+  return [
+    `memory: RF=${m.rf}, ${m.keys.toLocaleString('en-US')} keys of ${m.valueBytes} B loaded in ${Math.round(m.loadSeconds)} s ` +
+      `(${formatRate(m.loadPerSecond)} writes/s over ${m.loadConnections} connections, ${m.retried} re-sent)`,
+    line(header),
+    ...rows.map(line),
+    `leader RSS growth from ${m.points[1]?.keys.toLocaleString('en-US') ?? '?'} keys on: ${slope}`,
+  ].join('\n');
+}

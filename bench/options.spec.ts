@@ -1,0 +1,30 @@
+import { parseOptions, UsageError } from './options.js';
+
+describe('parseOptions', () => {
+  it('defaults to 10 s cases at 50 connections over 10,000 keys', () => {
+    const sut = parseOptions([]);
+    expect(sut).toMatchObject({ quick: false, seconds: 10, warmupSeconds: 2, connections: 50, keys: 10_000, memoryKeys: 1_000_000, only: null });
+    expect(sut.listCounts).toEqual([100, 1000, 10_000]);
+    expect(sut.out).toBe('bench/results/latest.json');
+  });
+
+  it('makes --quick short and small, and lets explicit values win', () => {
+    const sut = parseOptions(['--quick', '--keys', '200', '--only', 'ceiling, rf1']);
+    expect(sut).toMatchObject({ quick: true, seconds: 1.5, keys: 200, memoryKeys: 10_000, only: ['ceiling', 'rf1'] });
+    expect(sut.listCounts).toEqual([100, 200]);
+  });
+
+  it('reads --memory-keys and --cpu-prof', () => {
+    expect(parseOptions(['--memory-keys', '100000', '--cpu-prof'])).toMatchObject({ memoryKeys: 100_000, cpuProf: true });
+  });
+
+  it.each([
+    [['--keys', '0'], '--keys must be a positive whole number, got "0"'],
+    [['--seconds', 'ten'], '--seconds must be a positive number, got "ten"'],
+    [['--memory-rf', '5'], '--memory-rf must be 1, 2 or 3'],
+    [['--bogus'], "Unknown option '--bogus'"],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseOptions(argv)).toThrow(UsageError);
+    expect(() => parseOptions(argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,73 @@
+/** The JSON the run writes (bench/results/latest.json unless --out): the table plus its context. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import type { MemoryResult } from './memory-report.js';
+import type { BenchOptions } from './options.js';
+import type { ProfileResult } from './profiling.js';
+import type { ReportRow } from './report.js';
+import type { MachineLoad } from './support/machine.js';
+import type { PreloadRecord } from './stages.js';
+import type { TargetCheck } from './targets.js';
+
+export interface Skipped {
+  readonly id: string;
+  readonly reason: string;
+}
+
+export interface RunRecord {
+  readonly started: Date;
+  readonly finished: Date;
+  readonly load: { atStart: MachineLoad; atEnd: MachineLoad };
+  readonly etcdVersion: string | null;
+  /** Each row with how busy the machine was when its stage started. */
+  readonly rows: readonly (ReportRow & { machine: MachineLoad; cpuMsPerRequestBy: Record<string, number | null> })[];
+  readonly targets: readonly TargetCheck[];
+  readonly skipped: readonly Skipped[];
+  readonly preloads: readonly PreloadRecord[];
+  readonly memory: MemoryResult | null;
+  readonly profile: ProfileResult | null;
+}
+
+/** Writes the record as JSON and answers the file's path. */
+export function writeResult(options: BenchOptions, run: RunRecord): string {
+  const file = resolve(options.out);
+  const json = {
+    format: 'distributed-db-bench/1',
+    date: run.started.toISOString(),
+    durationSeconds: Math.round((run.finished.getTime() - run.started.getTime()) / 1000),
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryMB: Math.round(totalmem() / 1024 / 1024),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      load: run.load,
+    },
+    etcd: run.etcdVersion,
+    settings: {
+      quick: options.quick,
+      seconds: options.seconds,
+      warmupSeconds: options.warmupSeconds,
+      connections: options.connections,
+      timeoutSeconds: options.timeoutSeconds,
+      keys: options.keys,
+      valueBytes: options.valueBytes,
+      sizes: options.sizes,
+      sizeSeconds: options.sizeSeconds,
+      sizeConnections: options.sizeConnections,
+      listRepeats: options.listRepeats,
+      loadConnections: options.loadConnections,
+    },
+    cases: run.rows,
+    targets: run.targets,
+    skipped: run.skipped,
+    preloads: run.preloads,
+    memory: run.memory,
+    profile: run.profile,
+  };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  return file;
+}
