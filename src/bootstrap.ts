@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { NodeIdentity } from './common/node-identity.js';
+import { OpenStreams } from './common/open-streams.js';
 import { setupSwagger } from './common/swagger.js';
 import type { AppConfig } from './config/app-config.js';
 
@@ -36,7 +37,7 @@ export async function listen(app: INestApplication, config: AppConfig): Promise<
 }
 
 /**
- * Graceful shutdown, in this order: stop accepting connections; let the requests in flight finish
+ * Graceful shutdown, in this order: stop accepting connections; end event streams; let the requests in flight finish
  * (up to SHUTDOWN_TIMEOUT_MS, then their connections are cut); then close the app, which leaves
  * the registry (MembershipService), stops the scheduled jobs and closes the storage engine.
  */
@@ -46,6 +47,7 @@ export async function shutdown(app: INestApplication, config: AppConfig): Promis
   const started = Date.now();
   const drained = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  app.get(OpenStreams).closeAll();
   const cut = setTimeout(() => {
     logger.warn(`requests still in flight after ${config.shutdownTimeoutMs} ms: closing their connections`);
     server.closeAllConnections();

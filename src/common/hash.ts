@@ -3,8 +3,11 @@
  * murmur3's fmix32 finaliser so that the low bits (which `mod PARTITIONS` keeps) are well mixed.
  * It must never change: every stored key's partition depends on it (hash.spec.ts pins vectors).
  */
+const utf8 = new TextEncoder();
+
 export function stableHash(key: string): number {
-  const bytes = Buffer.from(key, 'utf8');
+  // TextEncoder rather than Buffer: the dashboard bundles this file to show a key's partition in the browser.
+  const bytes = utf8.encode(key);
   let h = 0x811c9dc5;
   for (const byte of bytes) {
     h ^= byte;

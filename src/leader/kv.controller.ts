@@ -19,7 +19,8 @@ import { etagOf, parseConditions } from './conditional-headers.js';
 import { KeyValueDto, ListQueryDto, ListResultDto, PutResultDto, PutValueDto } from './dto/kv.dto.js';
 import { KvService } from './kv.service.js';
 
-const KEY_PARAM = { name: 'key', description: 'the key: 1..1024 UTF-8 bytes, may contain "/"', example: 'users/42' };
+// type: String: the route's wildcard gives the handler segments (string[]), but a client sends one string.
+const KEY_PARAM = { name: 'key', type: String, description: 'the key: 1..1024 UTF-8 bytes, may contain "/"', example: 'users/42' };
 
 /** The public key/value API: GET/PUT/DELETE /kv/{key} and GET /kv (listing). */
 @ApiTags('kv')

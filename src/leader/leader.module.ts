@@ -5,8 +5,10 @@ import { Readiness } from '../observability/readiness.js';
 import { LeaderReadiness } from './leader-readiness.js';
 import { LeaderMetrics } from './leader.metrics.js';
 import { ClusterStateService } from './cluster-state.service.js';
+import { ClusterEventsService } from './cluster-events.service.js';
 import { ClusterViewService } from './cluster-view.service.js';
 import { ClusterController } from './cluster.controller.js';
+import { DashboardController } from './dashboard.controller.js';
 import { KvController } from './kv.controller.js';
 import { KvService } from './kv.service.js';
 import { PlacementService } from './placement.service.js';
@@ -24,12 +26,13 @@ export class LeaderModule {
     return {
       module: LeaderModule,
       imports: [controlPlaneHttp],
-      controllers: [KvController, ClusterController],
+      controllers: [KvController, ClusterController, DashboardController],
       providers: [
         { provide: NodeStatsSource, useClass: NoStats },
         ...membershipProviders,
         ClusterStateService,
         ClusterViewService,
+        ClusterEventsService,
         PlacementService,
         KvService,
         StorageClient,

@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { waitFor } from './poll.js';
 
 const MAIN = resolve('dist/main.js');
+/** A deadline, not a wait: on a loaded 2-core machine a node has been seen to need more than 20 s to boot. */
+const START_TIMEOUT_MS = 60_000;
 
 export interface NodeSpec {
   name: string;
@@ -56,7 +58,7 @@ export class ClusterNode {
     await waitFor(`${this.spec.name} /health/live`, async () => {
       if (!this.running) throw new Error(`${this.spec.name} exited: ${this.log.join('').slice(-2000)}`);
       return (await fetch(`${this.url}/health/live`)).ok;
-    }, { timeoutMs: 60_000 });
+    }, { timeoutMs: START_TIMEOUT_MS });
   }
 
   /** Sends a signal and waits for the process to exit. */
