@@ -16,6 +16,8 @@ COPY package.json package-lock.json ./
 RUN SCARF_ANALYTICS=false npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
+# The build also bundles the leader's dashboard (src/dashboard) with esbuild.
+COPY scripts/build-dashboard.mjs ./scripts/
 # typescript survives the prune: @nestjs/swagger lists it as an optional peer (for its build-time CLI
 # plugin only), so npm counts it as an optional production dependency. Nothing loads it at run time.
 RUN npm run build \
