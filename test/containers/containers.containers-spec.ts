@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { DEFAULTS } from '../../src/config/app-config.js';
 import type { ClusterViewDto } from '../../src/leader/dto/cluster.dto.js';
 import type { KeyValueDto, ListResultDto, PutResultDto } from '../../src/leader/dto/kv.dto.js';
@@ -72,6 +73,17 @@ function nodeIn(view: ClusterViewDto, id: string) {
 }
 
 /** Run by node inside the image: who the app runs as, and which packages of package.json it holds. */
+/**
+ * The devDependencies that nothing in production needs (package-lock marks them `dev`): a
+ * devDependency that a production package also depends on (js-yaml, via @nestjs/swagger) rightly
+ * stays in the image.
+ */
+function devOnlyPackages(): string[] {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { devDependencies: Record<string, string> };
+  const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+  return Object.keys(pkg.devDependencies).filter((name) => lock.packages[`node_modules/${name}`]?.dev === true);
+}
+
 const IMAGE_FACTS = `
   import { existsSync, readFileSync } from 'node:fs';
   import { userInfo } from 'node:os';
@@ -81,7 +93,7 @@ const IMAGE_FACTS = `
     uid: process.getuid(),
     user: userInfo().username,
     missing: Object.keys(pkg.dependencies).filter((name) => !held(name)),
-    devDependencies: Object.keys(pkg.devDependencies).filter(held), // jest, typescript, @nestjs/cli, ...
+    devDependencies: ${JSON.stringify(devOnlyPackages())}.filter(held), // jest, typescript, @nestjs/cli, ...
   }));`;
 
 /** Polls with a deadline; on timeout the error carries the end of every container's log. */
