@@ -108,7 +108,7 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
     profile,
   });
 
-  const out: string[] = ['', formatTable(rows)];
+  const out: string[] = rows.length > 0 ? ['', formatTable(rows)] : [];
   for (const s of skipped) out.push(`${s.id} skipped: ${s.reason}`);
   if (rows.length > 0) out.push('', formatTargets(targets));
   if (memory) out.push('', formatMemory(memory));

@@ -1,0 +1,39 @@
+/**
+ * Prints a result JSON as the markdown that bench/README.md shows: the table, the targets, the
+ * memory points and the machine's load.
+ *
+ *   node bench/dist/bench/render.js bench/results/<date>.json
+ */
+import { readFileSync } from 'node:fs';
+import type { MemoryResult } from './memory-report.js';
+import { formatMemory } from './memory-report.js';
+import type { ReportRow } from './report.js';
+import { describeLoad, type MachineLoad } from './support/machine.js';
+import { formatMarkdown } from './table.js';
+import { formatTargets, type TargetCheck } from './targets.js';
+
+interface ResultFile {
+  date: string;
+  command: string;
+  durationSeconds: number;
+  machine: { cpus: number; cpuModel: string; node: string; load: { atStart: MachineLoad; atEnd: MachineLoad } };
+  etcd: string | null;
+  cases: (ReportRow & { machine: MachineLoad })[];
+  targets: TargetCheck[];
+  memory: MemoryResult | null;
+}
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: node bench/dist/bench/render.js <result.json>');
+  process.exit(2);
+}
+const r = JSON.parse(readFileSync(file, 'utf8')) as ResultFile;
+const out = [
+  `\`${r.command}\` on ${r.date.slice(0, 10)} (${r.durationSeconds} s): ${r.machine.cpus} × ${r.machine.cpuModel}, ` +
+    `Node ${r.machine.node}, ${r.etcd ?? 'etcd not run'}; machine ${describeLoad(r.machine.load.atStart)} at the start, ` +
+    `${describeLoad(r.machine.load.atEnd)} at the end.`,
+];
+if (r.cases.length > 0) out.push('', formatMarkdown(r.cases), '', '```', formatTargets(r.targets), '```');
+if (r.memory) out.push('', '```', formatMemory(r.memory), '```');
+console.log(out.join('\n'));
