@@ -13,21 +13,17 @@ import { AuthGuard } from './common/auth.guard.js';
 import { CoreModule } from './common/core.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { chain } from './common/chain.js';
+import { bodyLimit } from './common/fast-lane.js';
 import { requireJsonBody } from './common/json-body.middleware.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { Role } from './config/role.js';
 import { HealthController } from './observability/health.controller.js';
 import { RequestObserverMiddleware } from './observability/request-observer.middleware.js';
 import { ObservabilityModule } from './observability/observability.module.js';
-import { requestContext } from './observability/request-context.js';
+import { echoRequestId } from './observability/request-context.js';
 import { LeaderModule } from './leader/leader.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { StorageModule } from './storage/storage.module.js';
-
-/** The JSON body limit: a value of MAX_VALUE_BYTES, worst-case escaped (a \u escape is 6 bytes per character), plus room for the rest. */
-export function bodyLimit(config: AppConfig): number {
-  return config.maxValueBytes * 6 + 64 * 1024;
-}
 
 /**
  * One app, three roles: forRole() picks the role's module with one exhaustive switch. The pieces
@@ -63,7 +59,7 @@ export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     const observe = this.observer.use.bind(this.observer);
     consumer
-      .apply(chain(requestContext, observe, requireJsonBody, json({ limit: bodyLimit(this.config) })))
+      .apply(chain(echoRequestId, observe, requireJsonBody, json({ limit: bodyLimit(this.config) })))
       .forRoutes('{*path}');
   }
 }

@@ -1,15 +1,32 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+const BEARER = /^Bearer (.+)$/i;
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
 /**
  * Compares a presented bearer token with the expected one in constant time. Both sides are hashed
- * first so that neither the length nor a common prefix leaks through timing.
+ * first so that neither the length nor a common prefix leaks through timing; the expected side is
+ * hashed once, as this runs on every request.
  */
+export class BearerCheck {
+  private readonly expected: Buffer;
+
+  constructor(expected: string) {
+    this.expected = digest(expected);
+  }
+
+  matches(authorization: string | undefined): boolean {
+    const match = BEARER.exec(authorization ?? '');
+    const presented = match ? match[1].trim() : '';
+    return timingSafeEqual(digest(presented), this.expected) && presented.length > 0;
+  }
+}
+
 export function bearerMatches(authorization: string | undefined, expected: string): boolean {
-  const match = /^Bearer (.+)$/i.exec(authorization ?? '');
-  const presented = match ? match[1].trim() : '';
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b) && presented.length > 0;
+  return new BearerCheck(expected).matches(authorization);
 }
 
 export function bearerHeader(token: string | undefined): Record<string, string> {

@@ -58,7 +58,10 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
 
   onApplicationBootstrap(): void {
     void this.refresh();
-    this.scheduler.addInterval(JOB, setInterval(() => void this.refresh(), this.config.heartbeatIntervalMs));
+    this.scheduler.addInterval(
+      JOB,
+      setInterval(() => void this.refresh(), this.config.heartbeatIntervalMs),
+    );
   }
 
   onModuleDestroy(): void {
@@ -178,8 +181,12 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
       if (!current.replicas.every((id) => this.nodes.get(id)?.status === 'UP')) continue;
       const assignment = { epoch: current.epoch, replicas: [...current.replicas], learners: [...current.learners] };
       this.storage.drop(node.url, held.partition, assignment).then(
-        () => this.logger.log(`partition ${held.partition}: told ${node.id} to drop its stale copy (epoch ${held.epoch} < ${current.epoch})`),
-        (error: Error) => this.logger.warn(`partition ${held.partition}: ${node.id} could not drop its stale copy: ${error.message}`),
+        () =>
+          this.logger.log(
+            `partition ${held.partition}: told ${node.id} to drop its stale copy (epoch ${held.epoch} < ${current.epoch})`,
+          ),
+        (error: Error) =>
+          this.logger.warn(`partition ${held.partition}: ${node.id} could not drop its stale copy: ${error.message}`),
       );
     }
   }
@@ -229,13 +236,23 @@ export class ClusterStateService implements OnApplicationBootstrap, OnModuleDest
     this.clock.observe(inventory.maxRevision);
     for (const p of inventory.partitions) {
       this.clock.observe(p.epoch);
-      if (p.replicas.includes(node.id) && p.epoch >= (this.table.get(p.partition)?.epoch ?? 0)) this.partitionSizes.set(p.partition, { keyCount: p.keyCount, bytes: p.bytes });
-      if (this.table.offer(p.partition, { epoch: p.epoch, replicas: p.replicas, learners: p.learners ?? [] }) && this.isReady) {
-        this.logger.log(`partition ${p.partition} learned from ${node.id}: epoch ${p.epoch} on ${p.replicas.join(',')}`);
+      if (p.replicas.includes(node.id) && p.epoch >= (this.table.get(p.partition)?.epoch ?? 0))
+        this.partitionSizes.set(p.partition, { keyCount: p.keyCount, bytes: p.bytes });
+      if (
+        this.table.offer(p.partition, { epoch: p.epoch, replicas: p.replicas, learners: p.learners ?? [] }) &&
+        this.isReady
+      ) {
+        this.logger.log(
+          `partition ${p.partition} learned from ${node.id}: epoch ${p.epoch} on ${p.replicas.join(',')}`,
+        );
       }
     }
     this.dropStale(node, inventory);
-    node.stats = { usedBytes: inventory.usedBytes, capacityBytes: inventory.capacityBytes, keyCount: inventory.keyCount };
+    node.stats = {
+      usedBytes: inventory.usedBytes,
+      capacityBytes: inventory.capacityBytes,
+      keyCount: inventory.keyCount,
+    };
     if (inventory.draining) this.draining.add(node.id);
     else this.draining.delete(node.id);
     node.inventoryKnown = true;

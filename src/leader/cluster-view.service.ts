@@ -19,7 +19,12 @@ export class ClusterViewService {
   snapshot(): ClusterViewDto {
     const counts = this.state.table.countsByNode();
     return {
-      leader: { id: this.identity.id, url: this.identity.url, ready: this.state.ready, revision: this.state.clock.current },
+      leader: {
+        id: this.identity.id,
+        url: this.identity.url,
+        ready: this.state.ready,
+        revision: this.state.clock.current,
+      },
       partitionCount: this.state.table.size,
       replicationFactor: this.config.replicationFactor,
       completedMoves: this.repairs.completed,
@@ -32,12 +37,12 @@ export class ClusterViewService {
           partitions: 0,
         },
         ...this.state.allNodes().map((n) => ({
-        id: n.id,
-        role: n.role,
-        url: n.url,
-        status: n.status,
-        ...n.stats,
-        partitions: counts.get(n.id) ?? 0,
+          id: n.id,
+          role: n.role,
+          url: n.url,
+          status: n.status,
+          ...n.stats,
+          partitions: counts.get(n.id) ?? 0,
           lastHeartbeatAt: n.lastHeartbeatAt,
           ...(n.role === 'storage' ? { draining: this.state.draining.has(n.id) } : {}),
         })),
@@ -53,7 +58,12 @@ export class ClusterViewService {
           epoch: placement.epoch,
           replicas: [...placement.replicas],
           learners: [...placement.learners],
-          state: partitionState(placement.replicas.length, live.length, placement.learners.length > 0, this.config.replicationFactor),
+          state: partitionState(
+            placement.replicas.length,
+            live.length,
+            placement.learners.length > 0,
+            this.config.replicationFactor,
+          ),
           ...stats,
         };
       }),

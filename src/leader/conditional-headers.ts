@@ -14,12 +14,15 @@ export function parseConditions(ifMatch: string | undefined, ifNoneMatch: string
   const conditions: WriteConditions = {};
   if (ifMatch !== undefined) {
     const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(ifMatch);
-    if (!match) throw new InvalidInputError(`If-Match must be a revision ETag like "42", got ${JSON.stringify(ifMatch)}`);
+    if (!match)
+      throw new InvalidInputError(`If-Match must be a revision ETag like "42", got ${JSON.stringify(ifMatch)}`);
     conditions.ifMatch = Number(match[1]);
   }
   if (ifNoneMatch !== undefined) {
     if (ifNoneMatch.trim() !== '*') {
-      throw new InvalidInputError(`If-None-Match supports only "*" (create if absent), got ${JSON.stringify(ifNoneMatch)}`);
+      throw new InvalidInputError(
+        `If-None-Match supports only "*" (create if absent), got ${JSON.stringify(ifNoneMatch)}`,
+      );
     }
     conditions.ifNoneMatch = true;
   }

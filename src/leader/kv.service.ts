@@ -55,46 +55,50 @@ export class KvService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async get(key: string): Promise<KeyValueDto> {
+  /** `requestId` (here and below): the client request being served, passed on to the storage nodes for their logs. */
+  async get(key: string, requestId?: string): Promise<KeyValueDto> {
     assertValidKey(key);
-    const record = await this.read(key);
+    const record = await this.read(key, requestId);
     if (!record || record.value === null) throw new KeyNotFoundError(key);
     return { key, value: record.value, revision: record.revision };
   }
 
-  async put(key: string, value: unknown, conditions: WriteConditions = {}): Promise<PutOutcome> {
+  async put(key: string, value: unknown, conditions: WriteConditions = {}, requestId?: string): Promise<PutOutcome> {
     assertValidKey(key);
     assertValidValue(value, this.config.maxValueBytes);
     return this.keyLocks.run(key, async () => {
       if (conditions.ifMatch !== undefined || conditions.ifNoneMatch) {
-        checkConditions(key, await this.read(key), conditions);
+        checkConditions(key, await this.read(key, requestId), conditions);
       }
-      const { revision, previous } = await this.write(key, value);
+      const { revision, previous } = await this.write(key, value, requestId);
       return { key, revision, created: previous === null || previous.value === null };
     });
   }
 
-  async delete(key: string, conditions: Pick<WriteConditions, 'ifMatch'> = {}): Promise<void> {
+  async delete(key: string, conditions: Pick<WriteConditions, 'ifMatch'> = {}, requestId?: string): Promise<void> {
     assertValidKey(key);
     await this.keyLocks.run(key, async () => {
       // Read first so that deleting an absent key is a 404 that writes nothing (no stray tombstones).
-      const current = await this.read(key);
+      const current = await this.read(key, requestId);
       checkConditions(key, current, conditions);
       if (!current || current.value === null) throw new KeyNotFoundError(key);
-      await this.write(key, null);
+      await this.write(key, null, requestId);
     });
   }
 
-  async list(request: ListRequest): Promise<ListResultDto> {
+  async list(request: ListRequest, requestId?: string): Promise<ListResultDto> {
     assertValidPrefix(request.prefix);
     const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
     this.assertReady();
     this.assertAllPartitionsKnown();
-    return this.listing.list({ prefix: request.prefix, limit: request.limit, values: request.values, after });
+    return this.listing.list(
+      { prefix: request.prefix, limit: request.limit, values: request.values, after },
+      requestId,
+    );
   }
 
   /** The key's newest record on a majority of its replicas (a tombstone counts), or null. */
-  private async read(key: string): Promise<RecordDto | null> {
+  private async read(key: string, requestId: string | undefined): Promise<RecordDto | null> {
     this.assertReady();
     const partition = partitionOf(key, this.config.partitions);
     const placement = this.state.table.get(partition);
@@ -102,10 +106,14 @@ export class KvService {
       this.assertAllPartitionsKnown(partition);
       return null;
     }
-    return this.replicas.read(partition, placement, key);
+    return this.replicas.read(partition, placement, key, requestId);
   }
 
-  private async write(key: string, value: string | null): Promise<{ revision: number; previous: RecordDto | null }> {
+  private async write(
+    key: string,
+    value: string | null,
+    requestId: string | undefined,
+  ): Promise<{ revision: number; previous: RecordDto | null }> {
     this.assertReady();
     const partition = partitionOf(key, this.config.partitions);
     const { write, previous } = await this.replicas.write(
@@ -115,13 +123,16 @@ export class KvService {
         const revision = this.state.clock.next();
         return value === null ? { type: 'delete', key, revision } : { type: 'put', key, value, revision };
       },
+      requestId,
     );
     return { revision: write.revision, previous };
   }
 
   private assertReady(): void {
     if (!this.state.ready) {
-      throw new ServiceUnavailableError('the leader is starting: it is rebuilding its partition table from the storage nodes');
+      throw new ServiceUnavailableError(
+        'the leader is starting: it is rebuilding its partition table from the storage nodes',
+      );
     }
   }
 

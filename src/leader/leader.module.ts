@@ -10,6 +10,7 @@ import { ClusterViewService } from './cluster-view.service.js';
 import { ClusterController } from './cluster.controller.js';
 import { DashboardController } from './dashboard.controller.js';
 import { KvController } from './kv.controller.js';
+import { KvFastLane } from './kv-fast-lane.js';
 import { KvService } from './kv.service.js';
 import { PlacementService } from './placement.service.js';
 import { ListingService } from './replication/listing.service.js';
@@ -35,6 +36,7 @@ export class LeaderModule {
         ClusterEventsService,
         PlacementService,
         KvService,
+        KvFastLane,
         StorageClient,
         ReplicatedStore,
         ListingService,

@@ -52,13 +52,22 @@ export class PlacementService {
     const epoch = this.state.clock.next();
     const replicas = chosen.map((c) => c.id);
     // Every replica persists the assignment before the first write reaches any of them.
-    const results = await Promise.allSettled(chosen.map((c) => this.storage.assign(c.node.url, partition, { epoch, replicas })));
-    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${chosen[i].id}: ${(r.reason as Error).message}`] : []));
+    const results = await Promise.allSettled(
+      chosen.map((c) => this.storage.assign(c.node.url, partition, { epoch, replicas })),
+    );
+    const failed = results.flatMap((r, i) =>
+      r.status === 'rejected' ? [`${chosen[i].id}: ${(r.reason as Error).message}`] : [],
+    );
     if (failed.length > 0) {
-      if (results.some((r) => r.status === 'rejected' && r.reason instanceof NodeRejectedError && r.reason.status === 409)) {
+      if (
+        results.some((r) => r.status === 'rejected' && r.reason instanceof NodeRejectedError && r.reason.status === 409)
+      ) {
         void this.state.refresh();
       }
-      throw new PartitionUnavailableError(`could not place partition ${partition} (${failed.join('; ')}); retry`, partition);
+      throw new PartitionUnavailableError(
+        `could not place partition ${partition} (${failed.join('; ')}); retry`,
+        partition,
+      );
     }
     this.state.recordPlacement(partition, epoch, replicas);
     this.logger.log(`partition ${partition} placed on ${replicas.join(', ')} (epoch ${epoch})`);

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'undici';
 import { bearerHeader } from '../common/bearer.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { currentRequestId, REQUEST_ID_HEADER } from '../observability/request-context.js';
+import { REQUEST_ID_HEADER } from '../observability/request-context.js';
 import type { AssignmentDto, InventoryDto } from '../storage/dto/inventory.dto.js';
 import type { OpDto, OpResultDto } from '../storage/dto/ops.dto.js';
 import type { ScanRequestDto, ScanResponseDto } from '../storage/dto/scan.dto.js';
@@ -57,19 +57,21 @@ export class StorageClient implements OnModuleDestroy {
     await Promise.all(pools.map((pool) => pool.destroy()));
   }
 
-  /** One op, batched with the other ops for the same node in this turn of the event loop. */
-  op(url: string, op: OpDto): Promise<OpResultDto> {
-    return this.batcher.submit(url, op, currentRequestId());
+  /**
+   * One op, batched with the other ops for the same node in this turn of the event loop.
+   * `requestId`: the client request it serves, if any (travels in X-Request-Id, for the logs).
+   */
+  op(url: string, op: OpDto, requestId?: string): Promise<OpResultDto> {
+    return this.batcher.submit(url, op, requestId);
   }
 
   /** Several ops in one request, as given (bulk work: copies, purges). */
   async ops(url: string, ops: OpDto[]): Promise<OpResultDto[]> {
-    const requestId = currentRequestId();
-    return this.sendOps(url, ops, requestId === undefined ? [] : [requestId]);
+    return this.sendOps(url, ops, []);
   }
 
-  async scan(url: string, request: ScanRequestDto): Promise<ScanResponseDto> {
-    return this.call<ScanResponseDto>(url, 'POST', '/internal/scan', request);
+  async scan(url: string, request: ScanRequestDto, requestId?: string): Promise<ScanResponseDto> {
+    return this.call<ScanResponseDto>(url, 'POST', '/internal/scan', request, idsOf(requestId));
   }
 
   async assign(url: string, partition: number, assignment: AssignmentDto): Promise<void> {
@@ -110,7 +112,7 @@ export class StorageClient implements OnModuleDestroy {
     requestIds?: string[],
   ): Promise<T> {
     const body = data === undefined ? undefined : JSON.stringify(data);
-    const headers = this.headers(body !== undefined, requestIds ?? idsOf(currentRequestId()));
+    const headers = this.headers(body !== undefined, requestIds ?? []);
     try {
       return await this.callOnce<T>(url, method, path, headers, body);
     } catch (error) {

@@ -3,7 +3,6 @@ import { stdTimeFunctions, type Level, type LoggerOptions } from 'pino';
 import pretty from 'pino-pretty';
 import type { NodeIdentity } from '../common/node-identity.js';
 import type { AppConfig } from '../config/app-config.js';
-import { currentRequestId } from './request-context.js';
 
 const PINO_LEVEL: Record<AppConfig['logLevel'], Level> = {
   fatal: 'fatal',
@@ -16,7 +15,7 @@ const PINO_LEVEL: Record<AppConfig['logLevel'], Level> = {
 
 /**
  * Structured logs (nestjs-pino): one JSON object a line, or coloured lines at a terminal; every
- * line with the node's role and id, and, when written while serving a request, its request id.
+ * line with the node's role and id. Request lines carry the request id (request-context.ts).
  * Requests themselves are logged by RequestObserverMiddleware, so pino-http's own per-request
  * middleware is not mounted (forRoutes: none): it would cost a child logger and an async context
  * per request on the data path.
@@ -26,10 +25,6 @@ export function loggerParams(config: AppConfig, identity: NodeIdentity): Params 
     level: PINO_LEVEL[config.logLevel],
     base: { role: config.role, node: identity.id },
     timestamp: stdTimeFunctions.isoTime,
-    mixin: () => {
-      const reqId = currentRequestId();
-      return reqId === undefined ? {} : { reqId };
-    },
   };
   const pinoHttp =
     config.logFormat === 'pretty' ? [options, pretty({ sync: true, colorize: true, ignore: 'pid,hostname' })] : options;

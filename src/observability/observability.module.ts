@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
+import { FastLane } from '../common/fast-lane.js';
 import { NodeIdentity } from '../common/node-identity.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { loggerParams } from './logging.js';
@@ -15,6 +16,7 @@ import { RequestObserverMiddleware } from './request-observer.middleware.js';
  *   metrics.controller.ts                /metrics (cluster secret)
  *   request-observer.middleware.ts       every answered request: counted, timed and logged
  *   logging.ts, request-context.ts       JSON logs (nestjs-pino) and X-Request-Id across nodes
+ *   ../common/fast-lane.ts               hot routes served in front of express, observed like the rest (provided here)
  */
 @Global()
 @Module({
@@ -26,7 +28,7 @@ import { RequestObserverMiddleware } from './request-observer.middleware.js';
     }),
   ],
   controllers: [MetricsController],
-  providers: [Metrics, RequestObserverMiddleware],
-  exports: [Metrics, RequestObserverMiddleware, TerminusModule],
+  providers: [Metrics, RequestObserverMiddleware, FastLane],
+  exports: [Metrics, RequestObserverMiddleware, FastLane, TerminusModule],
 })
 export class ObservabilityModule {}

@@ -1,11 +1,14 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { Metrics } from './metrics.service.js';
 import { requestIdOf } from './request-context.js';
 
 type Labels = 'method' | 'route' | 'status';
+
+const WATCHED = Symbol('watched');
 
 /**
  * Every request, once answered: counted and timed by route pattern (`/kv/*key`, never the key
@@ -35,35 +38,53 @@ export class RequestObserverMiddleware implements NestMiddleware {
       labelNames: ['method', 'route', 'status'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     });
-    this.inFlight = metrics.gauge({ name: 'ddb_http_requests_in_flight', help: 'Requests received and not answered yet' });
+    this.inFlight = metrics.gauge({
+      name: 'ddb_http_requests_in_flight',
+      help: 'Requests received and not answered yet',
+    });
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
+    this.watch(req, res, () => {
+      const route = (req.route as { path?: string } | undefined)?.path;
+      return route ? `${req.baseUrl}${route}` : 'unmatched';
+    });
+    next();
+  }
+
+  /**
+   * Counts, times and logs the request once it is answered, under the route pattern `route` names
+   * then. Once per request: a fast lane (fast-lane.ts) watches the requests it takes, including
+   * those it then hands to express.
+   */
+  watch(req: IncomingMessage, res: ServerResponse, route: () => string): void {
+    const watched = req as IncomingMessage & { [WATCHED]?: true };
+    if (watched[WATCHED]) return;
+    watched[WATCHED] = true;
     const started = process.hrtime.bigint();
     this.inFlight.inc();
     res.once('close', () => this.inFlight.dec());
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = (req.route as { path?: string } | undefined)?.path;
       const status = res.statusCode;
-      const labels = { method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched', status: String(status) };
+      const labels = { method: req.method ?? '', route: route(), status: String(status) };
       this.requests.inc(labels);
       this.duration.observe(labels, seconds);
       this.log(req, status, seconds);
     });
-    next();
   }
 
-  private log(req: Request, status: number, seconds: number): void {
-    if (req.url === '/metrics' || req.url.startsWith('/health')) return;
+  private log(req: IncomingMessage, status: number, seconds: number): void {
+    const url = req.url ?? '';
+    if (url === '/metrics' || url.startsWith('/health')) return;
     const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
     if (!this.logger.logger.isLevelEnabled(level)) return;
     // Only these fields: headers carry the bearer secret, which must never reach a log.
     const entry = {
-      req: { id: requestIdOf(req), method: req.method, url: req.url },
+      req: { id: requestIdOf(req), method: req.method, url },
       res: { statusCode: status },
       responseTime: Math.round(seconds * 1000),
     };
-    this.logger[level](entry, `${req.method} ${req.url} ${status}`);
+    this.logger[level](entry, `${req.method} ${url} ${status}`);
   }
 }

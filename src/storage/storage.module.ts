@@ -11,6 +11,7 @@ import { StorageReadiness } from './storage-readiness.js';
 import { StorageMetrics } from './storage.metrics.js';
 import { StorageController } from './storage.controller.js';
 import { StorageService } from './storage.service.js';
+import { OpsFastLane } from './ops-fast-lane.js';
 
 function createEngine(config: AppConfig): StorageEngine {
   return config.storageEngine === 'memory' ? new MemoryEngine() : new LmdbEngine(join(config.dataDir, 'lmdb'));
@@ -27,6 +28,7 @@ export class StorageModule {
       providers: [
         { provide: STORAGE_ENGINE, useFactory: createEngine, inject: [APP_CONFIG] },
         StorageService,
+        OpsFastLane,
         { provide: NodeStatsSource, useExisting: StorageService },
         ...membershipProviders,
         { provide: Readiness, useClass: StorageReadiness },

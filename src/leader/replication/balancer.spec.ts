@@ -2,24 +2,49 @@ import fc from 'fast-check';
 import type { Placement } from '../placement/partition-table.js';
 import { planMove, spreadAfter, type BalancerInput, type BalancerNode } from './balancer.js';
 
-const node = (id: string, usedBytes: number, draining = false, capacityBytes = 1000): BalancerNode => ({ id, usedBytes, capacityBytes, draining });
+const node = (id: string, usedBytes: number, draining = false, capacityBytes = 1000): BalancerNode => ({
+  id,
+  usedBytes,
+  capacityBytes,
+  draining,
+});
 const placed = (...replicas: string[]): Placement => ({ epoch: 1, replicas, learners: [] });
 
 function input(overrides: Partial<BalancerInput>): BalancerInput {
-  return { nodes: [], placements: [], partitionBytes: () => 0, busyPartitions: new Set(), busyNodes: new Set(), tolerance: 0.05, ...overrides };
+  return {
+    nodes: [],
+    placements: [],
+    partitionBytes: () => 0,
+    busyPartitions: new Set(),
+    busyNodes: new Set(),
+    tolerance: 0.05,
+    ...overrides,
+  };
 }
 
 describe('planMove', () => {
   it('does nothing on a balanced cluster', () => {
     const nodes = [node('a', 100), node('b', 110), node('c', 90)];
-    const placements: [number, Placement][] = [[0, placed('a', 'b')], [1, placed('b', 'c')], [2, placed('c', 'a')]];
+    const placements: [number, Placement][] = [
+      [0, placed('a', 'b')],
+      [1, placed('b', 'c')],
+      [2, placed('c', 'a')],
+    ];
     expect(planMove(input({ nodes, placements }))).toBeUndefined();
   });
 
   it('moves from the fullest to the emptiest when scores differ beyond the tolerance, picking the partition that evens them best', () => {
     const nodes = [node('a', 600), node('b', 100)];
-    const placements: [number, Placement][] = [[0, placed('a')], [1, placed('a')], [2, placed('a')]];
-    const bytes = new Map([[0, 100], [1, 250], [2, 400]]);
+    const placements: [number, Placement][] = [
+      [0, placed('a')],
+      [1, placed('a')],
+      [2, placed('a')],
+    ];
+    const bytes = new Map([
+      [0, 100],
+      [1, 250],
+      [2, 400],
+    ]);
     expect(planMove(input({ nodes, placements, partitionBytes: (p) => bytes.get(p)! }))).toEqual({
       partition: 1,
       add: 'b',
@@ -44,8 +69,12 @@ describe('planMove', () => {
   it('leaves busy partitions and busy nodes alone', () => {
     const nodes = [node('a', 900), node('b', 0)];
     const placements: [number, Placement][] = [[0, placed('a')]];
-    expect(planMove(input({ nodes, placements, partitionBytes: () => 100, busyPartitions: new Set([0]) }))).toBeUndefined();
-    expect(planMove(input({ nodes, placements, partitionBytes: () => 100, busyNodes: new Set(['b']) }))).toBeUndefined();
+    expect(
+      planMove(input({ nodes, placements, partitionBytes: () => 100, busyPartitions: new Set([0]) })),
+    ).toBeUndefined();
+    expect(
+      planMove(input({ nodes, placements, partitionBytes: () => 100, busyNodes: new Set(['b']) })),
+    ).toBeUndefined();
   });
 
   it('never flaps: applying its moves converges, and every space move shrinks the spread (property)', () => {
@@ -59,7 +88,14 @@ describe('planMove', () => {
           const replicas = Math.min(rf, nodeCount);
           const placements = new Map<number, string[]>(sizes.map((_, p) => [p, ids.slice(0, replicas)]));
           const used = () =>
-            ids.map((id) => node(id, sizes.reduce((sum, size, p) => sum + (placements.get(p)!.includes(id) ? size : 0), 0), false, 2000));
+            ids.map((id) =>
+              node(
+                id,
+                sizes.reduce((sum, size, p) => sum + (placements.get(p)!.includes(id) ? size : 0), 0),
+                false,
+                2000,
+              ),
+            );
           for (let step = 0; step < 500; step++) {
             const nodes = used();
             const move = planMove({

@@ -39,7 +39,8 @@ export function planMove(input: BalancerInput): RepairTask | undefined {
   const targets = free.filter((n) => !n.draining);
   const movable = (from: string) =>
     input.placements.filter(
-      ([p, placement]) => !input.busyPartitions.has(p) && placement.learners.length === 0 && placement.replicas.includes(from),
+      ([p, placement]) =>
+        !input.busyPartitions.has(p) && placement.learners.length === 0 && placement.replicas.includes(from),
     );
 
   // 1. drain
@@ -63,7 +64,13 @@ export function planMove(input: BalancerInput): RepairTask | undefined {
       const after = spreadAfter(targets, fullest.id, least.id, input.partitionBytes(partition));
       if (after < gap && (!best || after < best.gap)) best = { partition, gap: after };
     }
-    if (best) return { partition: best.partition, add: least.id, remove: fullest.id, reason: `space: ${fullest.id} → ${least.id}` };
+    if (best)
+      return {
+        partition: best.partition,
+        add: least.id,
+        remove: fullest.id,
+        reason: `space: ${fullest.id} → ${least.id}`,
+      };
     return undefined;
   }
 
@@ -78,7 +85,8 @@ export function planMove(input: BalancerInput): RepairTask | undefined {
   if (counts.get(most.id)! - counts.get(fewest.id)! < 2) return undefined;
   for (const [partition, placement] of movable(most.id)) {
     if (members(placement).includes(fewest.id)) continue;
-    if (spreadAfter(targets, most.id, fewest.id, input.partitionBytes(partition)) <= tolerance) return { partition, add: fewest.id, remove: most.id, reason: `count: ${most.id} → ${fewest.id}` };
+    if (spreadAfter(targets, most.id, fewest.id, input.partitionBytes(partition)) <= tolerance)
+      return { partition, add: fewest.id, remove: most.id, reason: `count: ${most.id} → ${fewest.id}` };
   }
   return undefined;
 }

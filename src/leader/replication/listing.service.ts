@@ -30,7 +30,7 @@ export class ListingService {
     private readonly storage: StorageClient,
   ) {}
 
-  async list(request: ListingRequest): Promise<ListResultDto> {
+  async list(request: ListingRequest, requestId?: string): Promise<ListResultDto> {
     const plan = this.plan();
     const items: MergedItem[] = [];
     let after = request.after;
@@ -38,7 +38,11 @@ export class ListingService {
       const pages = await Promise.all(
         [...plan].map(async ([url, partitions]) => {
           try {
-            return await this.storage.scan(url, { partitions, prefix: request.prefix, after, limit: request.limit, tombstones: true });
+            return await this.storage.scan(
+              url,
+              { partitions, prefix: request.prefix, after, limit: request.limit, tombstones: true },
+              requestId,
+            );
           } catch (error) {
             throw new PartitionUnavailableError(
               `listing needs partitions ${partitions.join(',')} from ${url}, which did not answer (${(error as Error).message})`,
@@ -83,7 +87,9 @@ export class ListingService {
 
   private answer(items: MergedItem[], values: boolean, lastKey: string | null): ListResultDto {
     return {
-      items: items.map(({ key, revision, value }) => (values ? { key, revision, value: value ?? '' } : { key, revision })),
+      items: items.map(({ key, revision, value }) =>
+        values ? { key, revision, value: value ?? '' } : { key, revision },
+      ),
       nextCursor: lastKey === null ? null : encodeCursor(lastKey),
     };
   }

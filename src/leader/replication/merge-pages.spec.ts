@@ -3,7 +3,13 @@ import { mergePages } from './merge-pages.js';
 describe('mergePages', () => {
   it('keeps the highest revision of each key, from whichever replica has it', () => {
     const { items, boundary } = mergePages([
-      { items: [{ key: 'a', revision: 1, value: 'old' }, { key: 'b', revision: 4, value: 'b' }], more: false },
+      {
+        items: [
+          { key: 'a', revision: 1, value: 'old' },
+          { key: 'b', revision: 4, value: 'b' },
+        ],
+        more: false,
+      },
       { items: [{ key: 'a', revision: 3, value: 'new' }], more: false },
     ]);
     expect(items).toEqual([
@@ -23,8 +29,21 @@ describe('mergePages', () => {
 
   it('stops at the smallest last key of a page that has more, so no key can be skipped', () => {
     const { items, boundary } = mergePages([
-      { items: [{ key: 'a', revision: 1, value: 'x' }, { key: 'c', revision: 1, value: 'x' }], more: true },
-      { items: [{ key: 'b', revision: 1, value: 'x' }, { key: 'd', revision: 1, value: 'x' }, { key: 'e', revision: 1, value: 'x' }], more: false },
+      {
+        items: [
+          { key: 'a', revision: 1, value: 'x' },
+          { key: 'c', revision: 1, value: 'x' },
+        ],
+        more: true,
+      },
+      {
+        items: [
+          { key: 'b', revision: 1, value: 'x' },
+          { key: 'd', revision: 1, value: 'x' },
+          { key: 'e', revision: 1, value: 'x' },
+        ],
+        more: false,
+      },
     ]);
     expect(items.map((i) => i.key)).toEqual(['a', 'b', 'c']);
     expect(boundary).toBe('c');

@@ -33,7 +33,8 @@ export function mergePages(
     for (const item of page.items) {
       if (boundary !== undefined && compareKeys(item.key, boundary) > 0) continue;
       const seen = best.get(item.key);
-      if (!seen || item.revision > seen.revision) best.set(item.key, { key: item.key, revision: item.revision, value: item.value ?? null });
+      if (!seen || item.revision > seen.revision)
+        best.set(item.key, { key: item.key, revision: item.revision, value: item.value ?? null });
     }
   }
   const items = [...best.values()]

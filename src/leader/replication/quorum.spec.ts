@@ -27,7 +27,9 @@ describe('quorum', () => {
   });
 
   it('fails as soon as a majority is impossible, even while one replica still hangs', async () => {
-    await expect(awaitQuorum([failLater(1), failLater(2), never<string>()], 2)).rejects.toBeInstanceOf(QuorumNotReachedError);
+    await expect(awaitQuorum([failLater(1), failLater(2), never<string>()], 2)).rejects.toBeInstanceOf(
+      QuorumNotReachedError,
+    );
   });
 
   it('fails at once when there are fewer attempts than needed', async () => {

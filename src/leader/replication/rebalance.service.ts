@@ -36,7 +36,10 @@ export class RebalanceService implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
-    this.scheduler.addInterval(JOB, setInterval(() => this.tick(), this.config.heartbeatIntervalMs));
+    this.scheduler.addInterval(
+      JOB,
+      setInterval(() => this.tick(), this.config.heartbeatIntervalMs),
+    );
   }
 
   onModuleDestroy(): void {

@@ -4,7 +4,12 @@ import { planRepairs, type NodeHealth, type RepairInput } from './repair-planner
 
 const up: NodeHealth = { status: 'UP' };
 const downSince = (t: number): NodeHealth => ({ status: 'DOWN', downSince: t });
-const candidate = (id: string, usedBytes = 0, partitions = 0): PlacementCandidate => ({ id, usedBytes, capacityBytes: 1000, partitions });
+const candidate = (id: string, usedBytes = 0, partitions = 0): PlacementCandidate => ({
+  id,
+  usedBytes,
+  capacityBytes: 1000,
+  partitions,
+});
 const placed = (replicas: string[], learners: string[] = []): Placement => ({ epoch: 5, replicas, learners });
 
 function input(overrides: Partial<RepairInput>): RepairInput {
@@ -51,21 +56,32 @@ describe('planRepairs', () => {
   it('spreads the new replicas of many partitions over the emptiest nodes', () => {
     const health = new Map(nodes).set('e', up).set('c', downSince(0));
     const placements: [number, Placement][] = [0, 1, 2, 3].map((p) => [p, placed(['a', 'b', 'c'])]);
-    const tasks = planRepairs(input({ placements, nodes: health, candidates: [candidate('a', 0, 4), candidate('b', 0, 4), candidate('d'), candidate('e')] }));
+    const tasks = planRepairs(
+      input({
+        placements,
+        nodes: health,
+        candidates: [candidate('a', 0, 4), candidate('b', 0, 4), candidate('d'), candidate('e')],
+      }),
+    );
     expect(tasks.map((t) => t.add).sort()).toEqual(['d', 'd', 'e', 'e']);
   });
 
   it('finishes a copy a restarted leader finds half done, replacing the down replica', () => {
     const health = new Map(nodes).set('c', { status: 'DOWN', downSince: 99_000 } as NodeHealth);
-    expect(planRepairs(input({ placements: [[7, placed(['a', 'b', 'c'], ['d'])]], nodes: health, candidates: all }))).toEqual([
-      { partition: 7, add: 'd', remove: 'c', reason: 'resume the copy to a learner' },
-    ]);
+    expect(
+      planRepairs(input({ placements: [[7, placed(['a', 'b', 'c'], ['d'])]], nodes: health, candidates: all })),
+    ).toEqual([{ partition: 7, add: 'd', remove: 'c', reason: 'resume the copy to a learner' }]);
   });
 
   it('skips partitions already being repaired, and does nothing without a candidate', () => {
     const health = new Map(nodes).set('c', downSince(0));
-    const placements: [number, Placement][] = [[0, placed(['a', 'b', 'c'])], [1, placed(['a', 'b', 'c'])]];
-    expect(planRepairs(input({ placements, nodes: health, candidates: all, busy: new Set([0]) })).map((t) => t.partition)).toEqual([1]);
+    const placements: [number, Placement][] = [
+      [0, placed(['a', 'b', 'c'])],
+      [1, placed(['a', 'b', 'c'])],
+    ];
+    expect(
+      planRepairs(input({ placements, nodes: health, candidates: all, busy: new Set([0]) })).map((t) => t.partition),
+    ).toEqual([1]);
     expect(planRepairs(input({ placements, nodes: health, candidates: [candidate('a'), candidate('b')] }))).toEqual([]);
   });
 });

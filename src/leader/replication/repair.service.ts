@@ -90,7 +90,10 @@ export class RepairService {
 
   /** Partitions and nodes taking part in a running task. */
   busy(): { partitions: Set<number>; nodes: Set<string> } {
-    return { partitions: new Set(this.running.keys()), nodes: new Set([...this.running.values()].flatMap((t) => [t.add, t.remove].filter((id): id is string => !!id))) };
+    return {
+      partitions: new Set(this.running.keys()),
+      nodes: new Set([...this.running.values()].flatMap((t) => [t.add, t.remove].filter((id): id is string => !!id))),
+    };
   }
 
   /** Runs a copy-then-switch task (a repair, or a move the balancer planned). */
@@ -111,7 +114,9 @@ export class RepairService {
       let placement = this.current(partition);
       if (task.add) {
         if (!placement.learners.includes(task.add)) {
-          placement = await this.assign(partition, { replicas: [...placement.replicas], learners: [task.add] }, [task.add]);
+          placement = await this.assign(partition, { replicas: [...placement.replicas], learners: [task.add] }, [
+            task.add,
+          ]);
         }
         await this.replicas.barrier(partition);
         this.replicas.takeLearnerMiss(partition);
@@ -134,7 +139,9 @@ export class RepairService {
         this.logger.log(`partition ${partition}: caught ${task.add} up with ${copied} records after the switch`);
       }
       this.completed += 1;
-      this.logger.log(`repair finished: partition ${partition} now on ${final.replicas.join(', ')} (epoch ${final.epoch})`);
+      this.logger.log(
+        `repair finished: partition ${partition} now on ${final.replicas.join(', ')} (epoch ${final.epoch})`,
+      );
       if (task.remove) await this.dropFrom(task.remove, partition, final);
       return true;
     } catch (error) {
@@ -151,7 +158,11 @@ export class RepairService {
     return this.state.trackChange(partition, this.sendAssignment(partition, next, required));
   }
 
-  private async sendAssignment(partition: number, next: Omit<AssignmentDto, 'epoch'>, required: string[]): Promise<Placement> {
+  private async sendAssignment(
+    partition: number,
+    next: Omit<AssignmentDto, 'epoch'>,
+    required: string[],
+  ): Promise<Placement> {
     const before = this.current(partition);
     const assignment: AssignmentDto = { ...next, epoch: this.state.clock.next() };
     const told = new Set([...members(before), ...next.replicas, ...(next.learners ?? [])]);
@@ -173,13 +184,17 @@ export class RepairService {
   /** Streams the partition from the live `from` nodes, merged by revision, into `target`. */
   private async copy(partition: number, from: readonly string[], target: string, epoch: number): Promise<number> {
     const targetUrl = this.urlOf(target);
-    const sources = from.map((id) => this.state.node(id)).filter((n) => n && n.status !== 'DOWN' && n.status !== 'UNKNOWN');
+    const sources = from
+      .map((id) => this.state.node(id))
+      .filter((n) => n && n.status !== 'DOWN' && n.status !== 'UNKNOWN');
     if (sources.length === 0) throw new Error('no live replica to copy from');
     let after: string | undefined;
     let copied = 0;
     for (;;) {
       const pages = await Promise.all(
-        sources.map((n) => this.storage.scan(n!.url, { partitions: [partition], prefix: '', after, limit: PAGE, tombstones: true })),
+        sources.map((n) =>
+          this.storage.scan(n!.url, { partitions: [partition], prefix: '', after, limit: PAGE, tombstones: true }),
+        ),
       );
       const { items, boundary } = mergePages(pages, { keepTombstones: true });
       if (items.length > 0) {
@@ -202,7 +217,11 @@ export class RepairService {
     const node = this.state.node(nodeId);
     if (!node || node.status === 'DOWN' || node.status === 'UNKNOWN') return; // it drops its copy when it returns
     try {
-      await this.storage.drop(node.url, partition, { epoch: final.epoch, replicas: [...final.replicas], learners: [...final.learners] });
+      await this.storage.drop(node.url, partition, {
+        epoch: final.epoch,
+        replicas: [...final.replicas],
+        learners: [...final.learners],
+      });
       this.logger.log(`partition ${partition}: ${nodeId} dropped its copy`);
     } catch (error) {
       this.logger.warn(`partition ${partition}: ${nodeId} could not drop its copy yet: ${(error as Error).message}`);

@@ -24,8 +24,7 @@ export class WriteOutcomeUnknownError extends PartitionUnavailableError {}
 
 /** A write or delete at the revision the leader issued. */
 export type ReplicatedWrite =
-  | { type: 'put'; key: string; value: string; revision: number }
-  | { type: 'delete'; key: string; revision: number };
+  { type: 'put'; key: string; value: string; revision: number } | { type: 'delete'; key: string; revision: number };
 
 /**
  * Quorum + Read repair over one partition's replica set.
@@ -57,13 +56,16 @@ export class ReplicatedStore {
     partition: number,
     resolvePlacement: () => Promise<Placement>,
     build: () => ReplicatedWrite,
+    requestId?: string,
   ): Promise<{ write: ReplicatedWrite; previous: RecordDto | null }> {
     const running = (async () => {
       const placement = await resolvePlacement();
       const write = build();
       // What the key held before, as any member reported it, across re-sends (see writeToMembers).
       const before: (RecordDto | null)[] = [];
-      await this.withNewerPlacement(partition, placement, 'write', (p) => this.writeToMembers(partition, p, write, before));
+      await this.withNewerPlacement(partition, placement, 'write', (p) =>
+        this.writeToMembers(partition, p, write, before, requestId),
+      );
       return { write, previous: newest(before) };
     })();
     const set = this.inFlight.get(partition) ?? new Set();
@@ -91,12 +93,18 @@ export class ReplicatedStore {
    * member that already had this very write (a re-sent op that a copy or an earlier round got
    * there first): that is not what the key held before.
    */
-  private async writeToMembers(partition: number, placement: Placement, write: ReplicatedWrite, before: (RecordDto | null)[]): Promise<void> {
+  private async writeToMembers(
+    partition: number,
+    placement: Placement,
+    write: ReplicatedWrite,
+    before: (RecordDto | null)[],
+    requestId: string | undefined,
+  ): Promise<void> {
     const op: OpDto = { ...write, partition, epoch: placement.epoch };
     const attempts = new Map(
       members(placement).map((id) => [
         id,
-        this.sendOne(id, op).then((result) => {
+        this.sendOne(id, op, requestId).then((result) => {
           if (result.previous && result.previous.revision < write.revision) before.push(result.previous);
           return result;
         }),
@@ -117,8 +125,10 @@ export class ReplicatedStore {
     }
   }
 
-  async read(partition: number, placement: Placement, key: string): Promise<RecordDto | null> {
-    return this.withNewerPlacement(partition, placement, 'read', (p) => this.readFromMajority(partition, p, key));
+  async read(partition: number, placement: Placement, key: string, requestId?: string): Promise<RecordDto | null> {
+    return this.withNewerPlacement(partition, placement, 'read', (p) =>
+      this.readFromMajority(partition, p, key, requestId),
+    );
   }
 
   /**
@@ -136,7 +146,8 @@ export class ReplicatedStore {
       try {
         return await attempt(placement);
       } catch (error) {
-        const refused = error instanceof QuorumNotReachedError && error.failures.some((f) => f instanceof ReplicaRefusedError);
+        const refused =
+          error instanceof QuorumNotReachedError && error.failures.some((f) => f instanceof ReplicaRefusedError);
         if (refused) await this.state.settled(partition);
         const newer = this.state.table.get(partition);
         if (!refused || tries > MAX_EPOCH_RETRIES || !newer || newer.epoch <= placement.epoch) {
@@ -147,16 +158,31 @@ export class ReplicatedStore {
     }
   }
 
-  private async readFromMajority(partition: number, placement: Placement, key: string): Promise<RecordDto | null> {
+  private async readFromMajority(
+    partition: number,
+    placement: Placement,
+    key: string,
+    requestId: string | undefined,
+  ): Promise<RecordDto | null> {
     const needed = majority(placement.replicas.length);
     const attempts = placement.replicas.map(async (id) => {
-      const result = await this.sendOne(id, { type: 'get', partition, key, epoch: placement.epoch });
+      const result = await this.sendOne(id, { type: 'get', partition, key, epoch: placement.epoch }, requestId);
       return { id, record: result.record ?? null };
     });
     const answers = (await awaitQuorum(attempts, needed)).successes;
     const best = newest(answers.map((a) => a.record));
     const stale = answers.filter((a) => (a.record?.revision ?? 0) < (best?.revision ?? 0));
-    if (best && stale.length > 0) await this.repair(partition, placement, key, best, stale.map((a) => a.id), answers.length - stale.length);
+    if (best && stale.length > 0) {
+      await this.repair(
+        partition,
+        placement,
+        key,
+        best,
+        stale.map((a) => a.id),
+        answers.length - stale.length,
+        requestId,
+      );
+    }
     return best;
   }
 
@@ -168,14 +194,17 @@ export class ReplicatedStore {
     best: RecordDto,
     staleIds: string[],
     holders: number,
+    requestId: string | undefined,
   ): Promise<void> {
     const op: OpDto =
       best.value === null
         ? { type: 'delete', partition, key, revision: best.revision, epoch: placement.epoch }
         : { type: 'put', partition, key, value: best.value, revision: best.revision, epoch: placement.epoch };
-    const repaired = await Promise.allSettled(staleIds.map((id) => this.sendOne(id, op)));
+    const repaired = await Promise.allSettled(staleIds.map((id) => this.sendOne(id, op, requestId)));
     const fixed = repaired.filter((r) => r.status === 'fulfilled').length;
-    this.logger.log(`read repair: partition ${partition} key ${JSON.stringify(key)} revision ${best.revision} written back to ${fixed}/${staleIds.length} stale replica(s)`);
+    this.logger.log(
+      `read repair: partition ${partition} key ${JSON.stringify(key)} revision ${best.revision} written back to ${fixed}/${staleIds.length} stale replica(s)`,
+    );
     if (holders + fixed < majority(placement.replicas.length)) {
       throw new PartitionUnavailableError(
         `partition ${partition}: the newest value of ${JSON.stringify(key)} could not be made durable on a majority; retry`,
@@ -185,15 +214,16 @@ export class ReplicatedStore {
   }
 
   /** One op on one node, through the node's URL; a refusal is a failure like a dead node. */
-  async sendOne(nodeId: string, op: OpDto): Promise<OpResultDto> {
+  async sendOne(nodeId: string, op: OpDto, requestId?: string): Promise<OpResultDto> {
     const node = this.state.node(nodeId);
     if (!node) throw new Error(`storage node ${nodeId} is not known`);
     if (node.status === 'DOWN') throw new Error(`storage node ${nodeId} is DOWN`);
     let result: OpResultDto;
     try {
-      result = await this.storage.op(node.url, op);
+      result = await this.storage.op(node.url, op, requestId);
     } catch (error) {
-      if (error instanceof NodeUnreachableError) throw new Error(`storage node ${nodeId} is unreachable (${error.message})`);
+      if (error instanceof NodeUnreachableError)
+        throw new Error(`storage node ${nodeId} is unreachable (${error.message})`);
       throw error;
     }
     if (result.error === 'not-owner') {

@@ -30,7 +30,8 @@ export function planTombstones(
   for (const [replica, sightings] of perReplica) {
     for (const { key, revision, deletedAt } of sightings) {
       const seen = newest.get(key);
-      if (!seen || revision > seen.revision) newest.set(key, { revision, oldest: deletedAt, holders: new Set([replica]) });
+      if (!seen || revision > seen.revision)
+        newest.set(key, { revision, oldest: deletedAt, holders: new Set([replica]) });
       else if (revision === seen.revision) {
         seen.holders.add(replica);
         seen.oldest = Math.max(seen.oldest, deletedAt);

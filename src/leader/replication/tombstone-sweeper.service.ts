@@ -38,7 +38,10 @@ export class TombstoneSweeperService implements OnApplicationBootstrap, OnModule
 
   onApplicationBootstrap(): void {
     const every = this.config.heartbeatIntervalMs * EVERY_HEARTBEATS;
-    this.scheduler.addInterval(JOB, setInterval(() => void this.sweep(), every));
+    this.scheduler.addInterval(
+      JOB,
+      setInterval(() => void this.sweep(), every),
+    );
   }
 
   onModuleDestroy(): void {
@@ -91,7 +94,9 @@ export class TombstoneSweeperService implements OnApplicationBootstrap, OnModule
     if (plan.purge.length === 0) return;
     // Checked again right before: the partition must not have moved while we looked.
     if (this.state.table.get(partition)?.epoch !== placement.epoch || !this.isHealthy(partition, placement)) return;
-    await Promise.all(placement.replicas.map((id) => this.storage.purge(this.state.node(id)!.url, partition, plan.purge)));
+    await Promise.all(
+      placement.replicas.map((id) => this.storage.purge(this.state.node(id)!.url, partition, plan.purge)),
+    );
     this.purged += plan.purge.length;
     this.logger.log(`partition ${partition}: purged ${plan.purge.length} tombstone(s) every replica held`);
   }
