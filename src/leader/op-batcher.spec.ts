@@ -42,7 +42,7 @@ describe(OpBatcher.name, () => {
   it('sends the ops submitted in one turn to one node as one batch, in submission order', async () => {
     const node = fakeNode();
     const turn = manualSchedule();
-    const sut = new OpBatcher(node.send, 100, turn.schedule);
+    const sut = new OpBatcher(node.send, 100, Infinity, turn.schedule);
 
     const results = [
       sut.submit('http://a', put('k', 1), 'req-1'),
@@ -71,7 +71,7 @@ describe(OpBatcher.name, () => {
   it('keeps per-key order across batches: a later batch sees what an earlier one wrote', async () => {
     const node = fakeNode();
     const turn = manualSchedule();
-    const sut = new OpBatcher(node.send, 100, turn.schedule);
+    const sut = new OpBatcher(node.send, 100, Infinity, turn.schedule);
 
     const first = sut.submit('http://a', put('k', 5));
     turn.runAll();
@@ -86,7 +86,7 @@ describe(OpBatcher.name, () => {
   it('fails only the op the node refuses; the others in its batch succeed', async () => {
     const node = fakeNode();
     const turn = manualSchedule();
-    const sut = new OpBatcher(node.send, 100, turn.schedule);
+    const sut = new OpBatcher(node.send, 100, Infinity, turn.schedule);
 
     const results = [put('a', 1), put('refused', 1), put('b', 1)].map((op) => sut.submit('http://a', op));
     turn.runAll();
@@ -105,6 +105,7 @@ describe(OpBatcher.name, () => {
     const sut = new OpBatcher(
       (url, ops, ids) => (url === 'http://down' ? Promise.reject(new Error('ECONNREFUSED')) : node.send(url, ops, ids)),
       100,
+      Infinity,
       turn.schedule,
     );
 
@@ -120,7 +121,7 @@ describe(OpBatcher.name, () => {
   it('sends a batch as soon as it holds maxBatch ops, and starts a new one for the rest', async () => {
     const node = fakeNode();
     const turn = manualSchedule();
-    const sut = new OpBatcher(node.send, 2, turn.schedule);
+    const sut = new OpBatcher(node.send, 2, Infinity, turn.schedule);
 
     const results = ['a', 'b', 'c'].map((key) => sut.submit('http://a', put(key, 1)));
     expect(node.batches.map((b) => b.ops.map((op) => op.key))).toEqual([['a', 'b']]);
@@ -132,12 +133,88 @@ describe(OpBatcher.name, () => {
 
   it('rejects the ops a node answered no result for', async () => {
     const turn = manualSchedule();
-    const sut = new OpBatcher(async () => [{ record: null }], 100, turn.schedule);
+    const sut = new OpBatcher(async () => [{ record: null }], 100, Infinity, turn.schedule);
 
     const results = [sut.submit('http://a', get('x')), sut.submit('http://a', get('y'))];
     turn.runAll();
 
     expect(await results[0]).toEqual({ record: null });
     await expect(results[1]).rejects.toThrow('answered 1 results for a batch of 2');
+  });
+
+  describe('with a cap on batches in flight per node', () => {
+    /** A node whose answers the test releases one batch at a time. */
+    function slowNode() {
+      const node = fakeNode();
+      const answers: (() => void)[] = [];
+      const send = (url: string, ops: OpDto[], ids: string[]) =>
+        new Promise<OpResultDto[]>((resolve, reject) => {
+          answers.push(() => node.send(url, ops, ids).then(resolve, reject));
+        });
+      return { ...node, send, answerNext: () => answers.shift()!() };
+    }
+    const keysOf = (batches: { ops: OpDto[] }[]) => batches.map((b) => b.ops.map((op) => op.key));
+
+    it('keeps filling the next batch while the cap is reached, and sends it when one is answered', async () => {
+      const node = slowNode();
+      const turn = manualSchedule();
+      const sut = new OpBatcher(node.send, 100, 1, turn.schedule);
+
+      const first = sut.submit('http://a', put('a', 1));
+      turn.runAll();
+      const waiting = [sut.submit('http://a', put('b', 1))];
+      turn.runAll();
+      waiting.push(sut.submit('http://a', get('a')), sut.submit('http://other', get('x')));
+      turn.runAll();
+      // a's second batch waits for the first; the other node is not held up by it.
+      expect(keysOf(node.batches)).toEqual([]);
+      node.answerNext();
+      expect(await first).toEqual({ applied: true, previous: null });
+      expect(keysOf(node.batches)).toEqual([['a']]);
+      node.answerNext(); // the other node's batch, sent at once
+      node.answerNext(); // a's second batch, sent when the first was answered: one request for both ops
+      const [b, readA, other] = await Promise.all(waiting);
+      expect(keysOf(node.batches)).toEqual([['a'], ['x'], ['b', 'a']]);
+      expect(b).toEqual({ applied: true, previous: null });
+      expect(readA).toEqual({ record: { revision: 1, value: 'v1' } });
+      expect(other).toEqual({ record: null });
+    });
+
+    it('sends a full batch even at the cap, so no batch grows past maxBatch', async () => {
+      const node = slowNode();
+      const turn = manualSchedule();
+      const sut = new OpBatcher(node.send, 2, 1, turn.schedule);
+
+      const results = ['a', 'b', 'c', 'd'].map((key) => sut.submit('http://a', put(key, 1)));
+      turn.runAll();
+      node.answerNext();
+      node.answerNext();
+
+      expect(await Promise.all(results)).toHaveLength(4);
+      expect(keysOf(node.batches)).toEqual([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]);
+    });
+
+    it('sends the waiting batch when the one in flight fails, and fails only the failed one', async () => {
+      let calls = 0;
+      const node = fakeNode();
+      const failing = manualSchedule();
+      const sut = new OpBatcher(
+        (url, ops, ids) => (++calls === 1 ? Promise.reject(new Error('timeout')) : node.send(url, ops, ids)),
+        100,
+        1,
+        failing.schedule,
+      );
+
+      const lost = sut.submit('http://a', put('a', 1));
+      failing.runAll();
+      const later = sut.submit('http://a', put('b', 1));
+      failing.runAll();
+
+      await expect(lost).rejects.toThrow('timeout');
+      expect(await later).toEqual({ applied: true, previous: null });
+    });
   });
 });

@@ -14,6 +14,8 @@ const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 const CONNECTIONS_PER_NODE = 16;
 /** Ops per internal request at most (the node takes up to MAX_OPS_PER_BATCH). */
 const MAX_BATCH = 256;
+/** Batches to one node unanswered at once; beyond that the next batch grows (op-batcher.ts). */
+const MAX_BATCHES_IN_FLIGHT = 2;
 /** The request ids of a batch travel joined in one header, cut to this length. */
 const MAX_REQUEST_ID_HEADER = 1024;
 
@@ -47,7 +49,11 @@ export class NodeRejectedError extends Error {
 @Injectable()
 export class StorageClient implements OnModuleDestroy {
   private readonly pools = new Map<string, Pool>();
-  private readonly batcher = new OpBatcher((url, ops, ids) => this.sendOps(url, ops, ids), MAX_BATCH);
+  private readonly batcher = new OpBatcher(
+    (url, ops, ids) => this.sendOps(url, ops, ids),
+    MAX_BATCH,
+    MAX_BATCHES_IN_FLIGHT,
+  );
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
