@@ -42,7 +42,7 @@ describe(OpBatcher.name, () => {
   it('sends the ops submitted in one turn to one node as one batch, in submission order', async () => {
     const node = fakeNode();
     const turn = manualSchedule();
-    const sut = new OpBatcher(node.send, 100, Infinity, turn.schedule);
+    const sut = new OpBatcher(node.send, { maxOps: 100 }, turn.schedule);
 
     const results = [
       sut.submit('http://a', put('k', 1), 'req-1'),
@@ -71,7 +71,7 @@ describe(OpBatcher.name, () => {
   it('keeps per-key order across batches: a later batch sees what an earlier one wrote', async () => {
     const node = fakeNode();
     const turn = manualSchedule();
-    const sut = new OpBatcher(node.send, 100, Infinity, turn.schedule);
+    const sut = new OpBatcher(node.send, { maxOps: 100 }, turn.schedule);
 
     const first = sut.submit('http://a', put('k', 5));
     turn.runAll();
@@ -86,7 +86,7 @@ describe(OpBatcher.name, () => {
   it('fails only the op the node refuses; the others in its batch succeed', async () => {
     const node = fakeNode();
     const turn = manualSchedule();
-    const sut = new OpBatcher(node.send, 100, Infinity, turn.schedule);
+    const sut = new OpBatcher(node.send, { maxOps: 100 }, turn.schedule);
 
     const results = [put('a', 1), put('refused', 1), put('b', 1)].map((op) => sut.submit('http://a', op));
     turn.runAll();
@@ -104,8 +104,7 @@ describe(OpBatcher.name, () => {
     const turn = manualSchedule();
     const sut = new OpBatcher(
       (url, ops, ids) => (url === 'http://down' ? Promise.reject(new Error('ECONNREFUSED')) : node.send(url, ops, ids)),
-      100,
-      Infinity,
+      { maxOps: 100 },
       turn.schedule,
     );
 
@@ -121,7 +120,7 @@ describe(OpBatcher.name, () => {
   it('sends a batch as soon as it holds maxBatch ops, and starts a new one for the rest', async () => {
     const node = fakeNode();
     const turn = manualSchedule();
-    const sut = new OpBatcher(node.send, 2, Infinity, turn.schedule);
+    const sut = new OpBatcher(node.send, { maxOps: 2 }, turn.schedule);
 
     const results = ['a', 'b', 'c'].map((key) => sut.submit('http://a', put(key, 1)));
     expect(node.batches.map((b) => b.ops.map((op) => op.key))).toEqual([['a', 'b']]);
@@ -133,7 +132,7 @@ describe(OpBatcher.name, () => {
 
   it('rejects the ops a node answered no result for', async () => {
     const turn = manualSchedule();
-    const sut = new OpBatcher(async () => [{ record: null }], 100, Infinity, turn.schedule);
+    const sut = new OpBatcher(async () => [{ record: null }], { maxOps: 100 }, turn.schedule);
 
     const results = [sut.submit('http://a', get('x')), sut.submit('http://a', get('y'))];
     turn.runAll();
@@ -158,7 +157,7 @@ describe(OpBatcher.name, () => {
     it('keeps filling the next batch while the cap is reached, and sends it when one is answered', async () => {
       const node = slowNode();
       const turn = manualSchedule();
-      const sut = new OpBatcher(node.send, 100, 1, turn.schedule);
+      const sut = new OpBatcher(node.send, { maxOps: 100, maxInFlight: 1 }, turn.schedule);
 
       const first = sut.submit('http://a', put('a', 1));
       turn.runAll();
@@ -183,7 +182,7 @@ describe(OpBatcher.name, () => {
     it('sends a full batch even at the cap, so no batch grows past maxBatch', async () => {
       const node = slowNode();
       const turn = manualSchedule();
-      const sut = new OpBatcher(node.send, 2, 1, turn.schedule);
+      const sut = new OpBatcher(node.send, { maxOps: 2, maxInFlight: 1 }, turn.schedule);
 
       const results = ['a', 'b', 'c', 'd'].map((key) => sut.submit('http://a', put(key, 1)));
       turn.runAll();
@@ -203,8 +202,7 @@ describe(OpBatcher.name, () => {
       const failing = manualSchedule();
       const sut = new OpBatcher(
         (url, ops, ids) => (++calls === 1 ? Promise.reject(new Error('timeout')) : node.send(url, ops, ids)),
-        100,
-        1,
+        { maxOps: 100, maxInFlight: 1 },
         failing.schedule,
       );
 
@@ -215,6 +213,59 @@ describe(OpBatcher.name, () => {
 
       await expect(lost).rejects.toThrow('timeout');
       expect(await later).toEqual({ applied: true, previous: null });
+    });
+  });
+
+  describe('with a cap on the bytes of a batch', () => {
+    const big = (key: string, bytes: number) => put(key, 1, 'x'.repeat(bytes));
+
+    it('starts a new batch when the next op would take it past maxBytes; an op bigger than that goes alone', async () => {
+      const node = fakeNode();
+      const turn = manualSchedule();
+      const sut = new OpBatcher(node.send, { maxOps: 100, maxBytes: 1000 }, turn.schedule);
+
+      const results = [big('a', 400), big('b', 400), big('c', 400), big('d', 5000), big('e', 10)].map((op) =>
+        sut.submit('http://a', op),
+      );
+      turn.runAll();
+
+      expect(await Promise.all(results)).toHaveLength(5);
+      expect(node.batches.map((b) => b.ops.map((op) => op.key))).toEqual([['a', 'b'], ['c'], ['d'], ['e']]);
+    });
+
+    it('counts UTF-8 bytes of keys and values', async () => {
+      const node = fakeNode();
+      const turn = manualSchedule();
+      const sut = new OpBatcher(node.send, { maxOps: 100, maxBytes: 10 }, turn.schedule);
+
+      // 'é' is two bytes: 1 + 2*2 = 5 bytes per op, two fit in 10.
+      const results = ['a', 'b', 'c'].map((key) => sut.submit('http://a', put(key, 1, 'éé')));
+      turn.runAll();
+
+      await Promise.all(results);
+      expect(node.batches.map((b) => b.ops.map((op) => op.key))).toEqual([['a', 'b'], ['c']]);
+    });
+
+    it('sends a batch full by bytes even while the in-flight cap holds the next one back', async () => {
+      const sent: string[][] = [];
+      const answers: (() => void)[] = [];
+      const sut = new OpBatcher(
+        (_url, ops) =>
+          new Promise<OpResultDto[]>((resolve) => {
+            sent.push(ops.map((op) => op.key));
+            answers.push(() => resolve(ops.map(() => ({ applied: true, previous: null }))));
+          }),
+        { maxOps: 100, maxBytes: 1000, maxInFlight: 1 },
+        manualSchedule().schedule,
+      );
+
+      const results = [big('a', 600), big('b', 600), big('c', 600)].map((op) => sut.submit('http://a', op));
+      expect(sent).toEqual([['a'], ['b']]);
+      answers.splice(0).forEach((answer) => answer());
+      await Promise.all(results.slice(0, 2));
+      expect(sent).toEqual([['a'], ['b'], ['c']]);
+      answers.splice(0).forEach((answer) => answer());
+      await results[2];
     });
   });
 });

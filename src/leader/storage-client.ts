@@ -49,13 +49,16 @@ export class NodeRejectedError extends Error {
 @Injectable()
 export class StorageClient implements OnModuleDestroy {
   private readonly pools = new Map<string, Pool>();
-  private readonly batcher = new OpBatcher(
-    (url, ops, ids) => this.sendOps(url, ops, ids),
-    MAX_BATCH,
-    MAX_BATCHES_IN_FLIGHT,
-  );
+  private readonly batcher: OpBatcher;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.batcher = new OpBatcher((url, ops, ids) => this.sendOps(url, ops, ids), {
+      maxOps: MAX_BATCH,
+      // Within the node's JSON body limit whatever the values hold (see BatchLimits).
+      maxBytes: config.maxValueBytes,
+      maxInFlight: MAX_BATCHES_IN_FLIGHT,
+    });
+  }
 
   async onModuleDestroy(): Promise<void> {
     const pools = [...this.pools.values()];

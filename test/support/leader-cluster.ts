@@ -70,8 +70,13 @@ export interface TestCluster {
 export async function startCluster({
   storageIds = ['s1', 's2', 's3'],
   leaderEnv = {},
-}: { storageIds?: string[]; leaderEnv?: Record<string, string> } = {}): Promise<TestCluster> {
-  const storage = await startStorageNodes(storageIds, { ...FAST_CLUSTER_ENV });
+  storageEnv = {},
+}: {
+  storageIds?: string[];
+  leaderEnv?: Record<string, string>;
+  storageEnv?: Record<string, string>;
+} = {}): Promise<TestCluster> {
+  const storage = await startStorageNodes(storageIds, { ...FAST_CLUSTER_ENV, ...storageEnv });
   const registry = new FakeRegistry();
   for (const node of storage) registry.add({ id: node.id, url: node.url });
   let leader: LeaderApp;
