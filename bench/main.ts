@@ -11,7 +11,7 @@
 import type { PlannedCase, Stage } from './cases.js';
 import { catalogue, selectCases } from './cases.js';
 import { formatMemory } from './memory-report.js';
-import { runMemoryStage } from './memory.js';
+import { gcOnSignalArgs, runMemoryStage } from './memory.js';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
 import { formatSummary } from './profile-summary.js';
 import { profileFlags, summariseRun, type ProfileResult } from './profiling.js';
@@ -50,7 +50,14 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
   if (casesOf('ceiling').length > 0) {
     say('ceiling: starting the bare NestJS express app');
     const ceiling = await startCeiling(resources);
-    keep(await runStage({ stage: 'ceiling', url: ceiling.url, dialect: kvDialect, services: [ceiling.service] }, casesOf('ceiling'), options, say));
+    keep(
+      await runStage(
+        { stage: 'ceiling', url: ceiling.url, dialect: kvDialect, services: [ceiling.service] },
+        casesOf('ceiling'),
+        options,
+        say,
+      ),
+    );
     await resources.stop(ceiling.service);
   }
 
@@ -61,10 +68,17 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
       say(`etcd: skipped: ${reason}`);
       skipped.push(...casesOf('etcd').map((c) => ({ id: c.spec.id, reason })));
     } else {
-        const etcd = await startEtcd(resources, binary);
+      const etcd = await startEtcd(resources, binary);
       etcdVersion = etcd.version;
       say(`etcd: ${etcd.version} up on ${etcd.url}`);
-      keep(await runStage({ stage: 'etcd', url: etcd.url, dialect: etcdDialect, services: [etcd.service] }, casesOf('etcd'), options, say));
+      keep(
+        await runStage(
+          { stage: 'etcd', url: etcd.url, dialect: etcdDialect, services: [etcd.service] },
+          casesOf('etcd'),
+          options,
+          say,
+        ),
+      );
       await resources.stop(etcd.service);
     }
   }
@@ -72,10 +86,23 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
   for (const stage of ['rf1', 'rf3'] as const) {
     if (casesOf(stage).length === 0) continue;
     const rf = stage === 'rf1' ? 1 : 3;
-    const profiled = options.cpuProf && stage === 'rf3' ? profileFlags(started.toISOString().replace(/[:.]/g, '-')) : null;
-    say(`${stage}: starting 1 registry, 3 storage nodes and a leader with REPLICATION_FACTOR=${rf}${profiled ? ' (leader and storage-1 under --cpu-prof)' : ''}`);
+    const profiled =
+      options.cpuProf && stage === 'rf3' ? profileFlags(started.toISOString().replace(/[:.]/g, '-')) : null;
+    say(
+      `${stage}: starting 1 registry, 3 storage nodes and a leader with REPLICATION_FACTOR=${rf}${profiled ? ' (leader and storage-1 under --cpu-prof)' : ''}`,
+    );
     const cluster = await startDdbCluster(resources, { rf, nodeArgs: profiled?.argsFor });
-    const output = await runStage({ stage, url: cluster.leaderUrl, dialect: kvDialect, services: [cluster.leader, ...cluster.storage, cluster.registry] }, casesOf(stage), options, say);
+    const output = await runStage(
+      {
+        stage,
+        url: cluster.leaderUrl,
+        dialect: kvDialect,
+        services: [cluster.leader, ...cluster.storage, cluster.registry],
+      },
+      casesOf(stage),
+      options,
+      say,
+    );
     keep(output);
     await cluster.stop();
     if (profiled) profile = summariseRun(profiled.dir, output.windows, PROFILED);
@@ -83,16 +110,25 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
 
   if (casesOf('memory').length > 0) {
     say(`memory: starting a cluster with REPLICATION_FACTOR=${options.memoryRf}`);
-    const cluster = await startDdbCluster(resources, { rf: options.memoryRf });
+    const cluster = await startDdbCluster(resources, { rf: options.memoryRf, nodeArgs: gcOnSignalArgs });
     memory = await runMemoryStage(
       cluster,
-      { keys: options.memoryKeys, rf: options.memoryRf, valueBytes: options.valueBytes, connections: options.loadConnections },
+      {
+        keys: options.memoryKeys,
+        rf: options.memoryRf,
+        valueBytes: options.valueBytes,
+        connections: options.loadConnections,
+      },
       say,
     );
     await cluster.stop();
   }
 
-  const rows = withRatios(results).map((row, i) => ({ ...row, cpuMsPerRequestBy: results[i].cpuMsPerRequestBy, machine: results[i].machine }));
+  const rows = withRatios(results).map((row, i) => ({
+    ...row,
+    cpuMsPerRequestBy: results[i].cpuMsPerRequestBy,
+    machine: results[i].machine,
+  }));
   const targets = checkTargets(rows);
   const finished = new Date();
   const file = writeResult(options, {
@@ -121,7 +157,12 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
       out.push(`profile: ${profile.files[node]}`);
     }
   }
-  out.push('', `machine: ${describeLoad(loadAtStart)} at the start, ${describeLoad(machineLoad())} at the end`, `wrote ${file}`, '');
+  out.push(
+    '',
+    `machine: ${describeLoad(loadAtStart)} at the start, ${describeLoad(machineLoad())} at the end`,
+    `wrote ${file}`,
+    '',
+  );
   process.stdout.write(out.join('\n'));
   return rows.some((r) => r.status === 'FAILED') ? 3 : 0;
 }
@@ -150,7 +191,10 @@ async function main(): Promise<void> {
 
   const resources = new Resources(
     (s) => say(`started ${s.name} (pid ${s.pid})`),
-    (s, exit) => say(`${s.name} (pid ${s.pid}) exited on its own (code ${exit.code}, signal ${exit.signal}); its last output:\n${s.tail()}`),
+    (s, exit) =>
+      say(
+        `${s.name} (pid ${s.pid}) exited on its own (code ${exit.code}, signal ${exit.signal}); its last output:\n${s.tail()}`,
+      ),
   );
   let stopping = false;
   const giveUp = (why: string, code: number): void => {

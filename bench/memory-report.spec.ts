@@ -3,6 +3,7 @@ import { leaderBytesPerKey, type MemoryPoint } from './memory-report.js';
 const at = (keys: number, leaderMB: number): MemoryPoint => ({
   keys,
   leaderRssBytes: leaderMB * 1024 * 1024,
+  leaderHeapUsedBytes: (leaderMB / 2) * 1024 * 1024,
   storageRssBytes: [],
   storageDiskBytes: [],
 });
@@ -11,6 +12,13 @@ describe('leaderBytesPerKey', () => {
   it('measures growth from the N/10 point on, not from the cold start', () => {
     expect(leaderBytesPerKey([at(0, 60), at(100_000, 100), at(1_000_000, 100)])).toBe(0);
     expect(leaderBytesPerKey([at(0, 60), at(100_000, 100), at(1_100_000, 100 + 95.367431640625)])).toBeCloseTo(100);
+  });
+
+  it('measures the heap in use the same way when asked', () => {
+    const heap = (p: MemoryPoint) => p.leaderHeapUsedBytes;
+    expect(
+      leaderBytesPerKey([at(0, 60), at(100_000, 100), at(1_100_000, 100 + 2 * 95.367431640625)], heap),
+    ).toBeCloseTo(100);
   });
 
   it('has no answer without two loaded points', () => {

@@ -16,6 +16,8 @@ const STORAGE_NODES = 3;
 
 export interface DdbCluster {
   readonly leaderUrl: string;
+  /** The cluster secret the nodes share (the leader's /metrics needs it). */
+  readonly clusterSecret: string;
   readonly leader: Service;
   readonly storage: readonly Service[];
   readonly registry: Service;
@@ -70,20 +72,26 @@ export async function startDdbCluster(resources: Resources, options: ClusterOpti
 
   const registry = await node('registry', 'registry', {});
   const storage = await Promise.all(
-    Array.from({ length: STORAGE_NODES }, (_, i) => node(`storage-${i + 1}`, 'storage', { REGISTRY_URL: registry.url })),
+    Array.from({ length: STORAGE_NODES }, (_, i) =>
+      node(`storage-${i + 1}`, 'storage', { REGISTRY_URL: registry.url }),
+    ),
   );
   const leader = await node('leader', 'leader', { REGISTRY_URL: registry.url, REPLICATION_FACTOR: String(options.rf) });
   await waitFor(
     `the leader to be ready with ${STORAGE_NODES} storage nodes UP`,
     async () => {
       const view = (await (await fetch(`${leader.url}/cluster`)).json()) as ClusterView;
-      return view.leader.ready && view.nodes.filter((n) => n.role === 'storage' && n.status === 'UP').length === STORAGE_NODES;
+      return (
+        view.leader.ready &&
+        view.nodes.filter((n) => n.role === 'storage' && n.status === 'UP').length === STORAGE_NODES
+      );
     },
     { timeoutMs: 30_000, intervalMs: 100 },
   );
 
   return {
     leaderUrl: leader.url,
+    clusterSecret: secret,
     leader: leader.service,
     storage: storage.map((s) => s.service),
     registry: registry.service,
