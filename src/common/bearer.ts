@@ -25,10 +25,6 @@ export class BearerCheck {
   }
 }
 
-export function bearerMatches(authorization: string | undefined, expected: string): boolean {
-  return new BearerCheck(expected).matches(authorization);
-}
-
 export function bearerHeader(token: string | undefined): Record<string, string> {
   return token ? { Authorization: `Bearer ${token}` } : {};
 }

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Credential } from '../common/auth.guard.js';
-import { FastLane } from '../common/fast-lane.js';
+import { FastLane, type FastRequest } from '../common/fast-lane.js';
 import { etagOf, parseConditions } from './conditional-headers.js';
 import { KvService } from './kv.service.js';
 
@@ -25,33 +25,19 @@ export class KvFastLane implements OnModuleInit {
     this.lane.serve((req, res) => this.take(req, res));
   }
 
-  private take(req: IncomingMessage, res: ServerResponse): boolean {
+  private take(req: IncomingMessage, res: ServerResponse): FastRequest | undefined {
     const method = req.method;
-    if (method !== 'GET' && method !== 'PUT' && method !== 'DELETE') return false;
+    if (method !== 'GET' && method !== 'PUT' && method !== 'DELETE') return undefined;
     const key = plainKeyOf(req.url ?? '');
-    if (key === undefined) return false;
-    if (method === 'PUT' ? !this.lane.hasJsonBody(req) : !this.lane.hasNoBody(req)) return false;
-    const requestId = this.lane.begin(req, res, ROUTE);
-    this.serve(method, key, req, res, requestId).catch((error: unknown) => this.lane.fail(res, error));
-    return true;
-  }
-
-  private async serve(
-    method: 'GET' | 'PUT' | 'DELETE',
-    key: string,
-    req: IncomingMessage,
-    res: ServerResponse,
-    requestId: string,
-  ): Promise<void> {
-    this.lane.authorize(req, Credential.ApiToken);
-    switch (method) {
-      case 'GET':
-        return this.get(key, res, requestId);
-      case 'PUT':
-        return this.put(key, req, res, requestId);
-      case 'DELETE':
-        return this.delete(key, req, res, requestId);
-    }
+    if (key === undefined) return undefined;
+    if (method === 'PUT' ? !this.lane.hasJsonBody(req) : !this.lane.hasNoBody(req)) return undefined;
+    const serve =
+      method === 'GET'
+        ? (requestId: string) => this.get(key, res, requestId)
+        : method === 'PUT'
+          ? (requestId: string) => this.put(key, req, res, requestId)
+          : (requestId: string) => this.delete(key, req, res, requestId);
+    return { route: ROUTE, credential: Credential.ApiToken, serve };
   }
 
   private async get(key: string, res: ServerResponse, requestId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Credential } from '../common/auth.guard.js';
-import { FastLane } from '../common/fast-lane.js';
+import { FastLane, type FastRequest } from '../common/fast-lane.js';
 import { MAX_OPS_PER_BATCH, type OpDto, type OpsRequestDto } from './dto/ops.dto.js';
 import { StorageService } from './storage.service.js';
 
@@ -23,15 +23,12 @@ export class OpsFastLane implements OnModuleInit {
     this.lane.serve((req, res) => this.take(req, res));
   }
 
-  private take(req: IncomingMessage, res: ServerResponse): boolean {
-    if (req.method !== 'POST' || req.url !== PATH || !this.lane.hasJsonBody(req)) return false;
-    this.lane.begin(req, res, PATH);
-    this.serve(req, res).catch((error: unknown) => this.lane.fail(res, error));
-    return true;
+  private take(req: IncomingMessage, res: ServerResponse): FastRequest | undefined {
+    if (req.method !== 'POST' || req.url !== PATH || !this.lane.hasJsonBody(req)) return undefined;
+    return { route: PATH, credential: Credential.ClusterSecret, serve: () => this.serve(req, res) };
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.lane.authorize(req, Credential.ClusterSecret);
     const body = await this.lane.readJson(req);
     if (!isWellFormedOps(body)) return this.lane.toExpress(req, res, body);
     this.lane.reply(res, 200, { results: await this.storage.execute(body.ops) });
