@@ -9,7 +9,7 @@ import { partitionOf } from '../common/hash.js';
 import { KeyedMutex } from '../common/keyed-mutex.js';
 import { assertValidKey, assertValidPrefix, assertValidValue } from '../common/keys.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { RecordDto } from '../storage/dto/ops.dto.js';
+import type { PreviousDto, RecordDto } from '../storage/dto/ops.dto.js';
 import { ClusterStateService } from './cluster-state.service.js';
 import type { KeyValueDto, ListResultDto } from './dto/kv.dto.js';
 import { decodeCursor } from './list-cursor.js';
@@ -71,7 +71,7 @@ export class KvService {
         checkConditions(key, await this.read(key, requestId), conditions);
       }
       const { revision, previous } = await this.write(key, value, requestId);
-      return { key, revision, created: previous === null || previous.value === null };
+      return { key, revision, created: previous === null || previous.tombstone };
     });
   }
 
@@ -113,7 +113,7 @@ export class KvService {
     key: string,
     value: string | null,
     requestId: string | undefined,
-  ): Promise<{ revision: number; previous: RecordDto | null }> {
+  ): Promise<{ revision: number; previous: PreviousDto | null }> {
     this.assertReady();
     const partition = partitionOf(key, this.config.partitions);
     const { write, previous } = await this.replicas.write(

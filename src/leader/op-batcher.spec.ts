@@ -20,7 +20,7 @@ function fakeNode() {
     if (op.type === 'get') return { record: current };
     const applied = !current || current.revision < op.revision!;
     if (applied) store.set(op.key, { revision: op.revision!, value: op.value! });
-    return { applied, previous: current };
+    return { applied, previous: current && { revision: current.revision, tombstone: false } };
   };
   const send = async (url: string, ops: OpDto[], requestIds: string[]) => {
     batches.push({ url, ops, requestIds });
@@ -61,7 +61,7 @@ describe(OpBatcher.name, () => {
     expect(node.batches[0].requestIds).toEqual(['req-1', 'req-2']);
     expect(await Promise.all(results)).toEqual([
       { applied: true, previous: null },
-      { applied: true, previous: { revision: 1, value: 'v1' } },
+      { applied: true, previous: { revision: 1, tombstone: false } },
       { record: { revision: 2, value: 'v2' } },
       { record: null },
     ]);

@@ -67,7 +67,12 @@ export class StorageService extends NodeStatsSource implements OnModuleInit, OnA
     });
     if (writes.length > 0) {
       const outcomes = await this.engine.write(writes.map((w) => w.op));
-      outcomes.forEach((outcome, i) => (results[writes[i].index] = outcome));
+      outcomes.forEach(({ applied, previous }, i) => {
+        results[writes[i].index] = {
+          applied,
+          previous: previous && { revision: previous.revision, tombstone: previous.value === null },
+        };
+      });
     }
     return results;
   }

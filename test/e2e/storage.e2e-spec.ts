@@ -248,16 +248,16 @@ describe('storage node (e2e)', () => {
         expect((await node.api.inventory()).keyCount).toBe(0);
       });
 
-      it('put, get and delete carry revisions; put and delete return the previous record', async () => {
+      it('put, get and delete carry revisions; put and delete return what they replaced (its revision, whether a tombstone)', async () => {
         await ownAllPartitions(node);
 
         expect(await node.api.run([put('users/1', 'Ada', 5)])).toEqual([{ applied: true, previous: null }]);
         expect(await node.api.run([get('users/1')])).toEqual([{ record: { revision: 5, value: 'Ada' } }]);
         expect(await node.api.run([put('users/1', 'Ada Lovelace', 9)])).toEqual([
-          { applied: true, previous: { revision: 5, value: 'Ada' } },
+          { applied: true, previous: { revision: 5, tombstone: false } },
         ]);
         expect(await node.api.run([del('users/1', 12)])).toEqual([
-          { applied: true, previous: { revision: 9, value: 'Ada Lovelace' } },
+          { applied: true, previous: { revision: 9, tombstone: false } },
         ]);
         expect(await node.api.run([get('users/2')])).toEqual([{ record: null }]);
       });
@@ -270,7 +270,7 @@ describe('storage node (e2e)', () => {
 
         expect(await node.api.run([get('users/1')])).toEqual([{ record: { revision: 6, value: null } }]);
         expect(await node.api.run([put('users/1', 'back', 7)])).toEqual([
-          { applied: true, previous: { revision: 6, value: null } },
+          { applied: true, previous: { revision: 6, tombstone: true } },
         ]);
       });
 
@@ -279,7 +279,7 @@ describe('storage node (e2e)', () => {
 
         expect(await node.api.run([del('ghost', 8)])).toEqual([{ applied: true, previous: null }]);
         expect(await node.api.run([put('ghost', 'late', 4)])).toEqual([
-          { applied: false, previous: { revision: 8, value: null } },
+          { applied: false, previous: { revision: 8, tombstone: true } },
         ]);
         expect(await node.api.record(partitionOf('ghost', PARTITIONS), 'ghost')).toEqual({ revision: 8, value: null });
       });
@@ -292,10 +292,10 @@ describe('storage node (e2e)', () => {
         await node.api.run([put('users/1', 'Ada', 5)]);
 
         expect(await node.api.run([put('users/1', 'stale', revision)])).toEqual([
-          { applied: false, previous: { revision: 5, value: 'Ada' } },
+          { applied: false, previous: { revision: 5, tombstone: false } },
         ]);
         expect(await node.api.run([del('users/1', revision)])).toEqual([
-          { applied: false, previous: { revision: 5, value: 'Ada' } },
+          { applied: false, previous: { revision: 5, tombstone: false } },
         ]);
         expect(await node.api.record(partitionOf('users/1', PARTITIONS), 'users/1')).toEqual({
           revision: 5,
@@ -320,11 +320,11 @@ describe('storage node (e2e)', () => {
         expect(results).toEqual([
           { applied: true, previous: null },
           { record: { revision: 1, value: 'a1' } },
-          { applied: true, previous: { revision: 1, value: 'a1' } },
-          { applied: false, previous: { revision: 3, value: 'a2' } },
+          { applied: true, previous: { revision: 1, tombstone: false } },
+          { applied: false, previous: { revision: 3, tombstone: false } },
           { record: null },
-          { applied: true, previous: { revision: 3, value: 'a2' } },
-          { applied: true, previous: { revision: 2, value: 'b1' } },
+          { applied: true, previous: { revision: 3, tombstone: false } },
+          { applied: true, previous: { revision: 2, tombstone: false } },
         ]);
         expect(await node.api.run([get('a'), get('b')])).toEqual([
           { record: { revision: 4, value: 'a3' } },
@@ -679,8 +679,8 @@ describe('storage node (e2e)', () => {
       const stale = await node.api.assign(p, { epoch: 8, replicas: ['other'] }).expect(409);
       expectErrorBody(stale.body, 409, { currentEpoch: 9 });
       expect(await node.api.run([put('users/1', 'replayed', 10), put('users/1', 'newer', 11)])).toEqual([
-        { applied: false, previous: { revision: 10, value: 'Ada' } },
-        { applied: true, previous: { revision: 10, value: 'Ada' } },
+        { applied: false, previous: { revision: 10, tombstone: false } },
+        { applied: true, previous: { revision: 10, tombstone: false } },
       ]);
     });
   });

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PartitionUnavailableError } from '../../common/errors.js';
-import type { OpDto, OpResultDto, RecordDto } from '../../storage/dto/ops.dto.js';
+import type { OpDto, OpResultDto, PreviousDto, RecordDto } from '../../storage/dto/ops.dto.js';
 import { ClusterStateService } from '../cluster-state.service.js';
 import { members, type Placement } from '../placement/partition-table.js';
 import { NodeUnreachableError, StorageClient } from '../storage-client.js';
@@ -57,12 +57,12 @@ export class ReplicatedStore {
     resolvePlacement: () => Promise<Placement>,
     build: () => ReplicatedWrite,
     requestId?: string,
-  ): Promise<{ write: ReplicatedWrite; previous: RecordDto | null }> {
+  ): Promise<{ write: ReplicatedWrite; previous: PreviousDto | null }> {
     const running = (async () => {
       const placement = await resolvePlacement();
       const write = build();
       // What the key held before, as any member reported it, across re-sends (see writeToMembers).
-      const before: (RecordDto | null)[] = [];
+      const before: PreviousDto[] = [];
       await this.withNewerPlacement(partition, placement, 'write', (p) =>
         this.writeToMembers(partition, p, write, before, requestId),
       );
@@ -97,7 +97,7 @@ export class ReplicatedStore {
     partition: number,
     placement: Placement,
     write: ReplicatedWrite,
-    before: (RecordDto | null)[],
+    before: PreviousDto[],
     requestId: string | undefined,
   ): Promise<void> {
     const op: OpDto = { ...write, partition, epoch: placement.epoch };

@@ -56,6 +56,15 @@ export class RecordDto {
   value!: string | null;
 }
 
+/**
+ * What a write replaced: its revision and whether it was a tombstone, not its value (the leader
+ * needs no more, and a value can be a megabyte that would travel back from every replica).
+ */
+export class PreviousDto {
+  @ApiProperty({ example: 1041 }) revision!: number;
+  @ApiProperty({ description: 'true when what was stored is a tombstone (a deleted key)' }) tombstone!: boolean;
+}
+
 /** The result of one op. Exactly one of record (get), applied+previous (put/delete) or error is set. */
 export class OpResultDto {
   @ApiPropertyOptional({ type: RecordDto, nullable: true, description: 'get: the stored record, or null' })
@@ -64,8 +73,8 @@ export class OpResultDto {
   @ApiPropertyOptional({ description: 'put/delete: false when a record at or above this revision was already stored' })
   applied?: boolean;
 
-  @ApiPropertyOptional({ type: RecordDto, nullable: true, description: 'put/delete: what was stored before' })
-  previous?: RecordDto | null;
+  @ApiPropertyOptional({ type: PreviousDto, nullable: true, description: 'put/delete: what was stored before, or null' })
+  previous?: PreviousDto | null;
 
   @ApiPropertyOptional({ enum: ['not-owner', 'invalid'] })
   error?: 'not-owner' | 'invalid';
