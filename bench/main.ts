@@ -15,11 +15,12 @@ import { gcOnSignalArgs, runMemoryStage } from './memory.js';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
 import { formatSummary } from './profile-summary.js';
 import { profileFlags, summariseRun, type ProfileResult } from './profiling.js';
-import { withRatios, type CaseResult } from './report.js';
+import { withRatios } from './report.js';
 import { writeResult, type Skipped } from './result.js';
 import { runStage, type PreloadRecord, type StageOutput } from './stages.js';
 import { stopRunningLoad } from './load.js';
-import { describeLoad, machineLoad, type MachineLoad } from './support/machine.js';
+import { describeLoad, machineLoad } from './support/machine.js';
+import { describeNodes, nodeRuntime, type NodeRuntime } from './support/node-runtime.js';
 import { Resources } from './support/resources.js';
 import { startCeiling } from './systems/ceiling.js';
 import { startDdbCluster } from './systems/ddb-cluster.js';
@@ -31,8 +32,14 @@ import type { MemoryResult } from './memory-report.js';
 
 const PROFILED = ['ddb-get-rf3', 'ddb-put-rf3'];
 const say = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+const stackOf = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
-async function run(options: BenchOptions, selected: readonly PlannedCase[], resources: Resources): Promise<number> {
+async function run(
+  options: BenchOptions,
+  selected: readonly PlannedCase[],
+  servers: NodeRuntime,
+  resources: Resources,
+): Promise<number> {
   const started = new Date();
   const loadAtStart = machineLoad();
   const results: StageOutput['results'] = [];
@@ -49,7 +56,7 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
 
   if (casesOf('ceiling').length > 0) {
     say('ceiling: starting the bare NestJS express app');
-    const ceiling = await startCeiling(resources);
+    const ceiling = await startCeiling(resources, servers.path);
     keep(
       await runStage(
         { stage: 'ceiling', url: ceiling.url, dialect: kvDialect, services: [ceiling.service] },
@@ -91,7 +98,7 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
     say(
       `${stage}: starting 1 registry, 3 storage nodes and a leader with REPLICATION_FACTOR=${rf}${profiled ? ' (leader and storage-1 under --cpu-prof)' : ''}`,
     );
-    const cluster = await startDdbCluster(resources, { rf, nodeArgs: profiled?.argsFor });
+    const cluster = await startDdbCluster(resources, { rf, nodeBinary: servers.path, nodeArgs: profiled?.argsFor });
     const output = await runStage(
       {
         stage,
@@ -110,7 +117,11 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
 
   if (casesOf('memory').length > 0) {
     say(`memory: starting a cluster with REPLICATION_FACTOR=${options.memoryRf}`);
-    const cluster = await startDdbCluster(resources, { rf: options.memoryRf, nodeArgs: gcOnSignalArgs });
+    const cluster = await startDdbCluster(resources, {
+      rf: options.memoryRf,
+      nodeBinary: servers.path,
+      nodeArgs: gcOnSignalArgs,
+    });
     memory = await runMemoryStage(
       cluster,
       {
@@ -136,6 +147,7 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
     finished,
     load: { atStart: loadAtStart, atEnd: machineLoad() },
     etcdVersion,
+    serversNode: servers.version,
     rows,
     targets,
     skipped,
@@ -160,6 +172,7 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
   out.push(
     '',
     `machine: ${describeLoad(loadAtStart)} at the start, ${describeLoad(machineLoad())} at the end`,
+    describeNodes(process.version, servers.version),
     `wrote ${file}`,
     '',
   );
@@ -170,6 +183,7 @@ async function run(options: BenchOptions, selected: readonly PlannedCase[], reso
 async function main(): Promise<void> {
   let options;
   let selected: PlannedCase[];
+  let servers: NodeRuntime;
   try {
     options = parseOptions(process.argv.slice(2));
     const all = catalogue(options);
@@ -182,11 +196,21 @@ async function main(): Promise<void> {
       return;
     }
     selected = selectCases(all, options.only, options.skip);
+    servers = await nodeRuntime(options.node, say);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`bench: ${error.message}\n\n${USAGE}\n`);
-    process.exitCode = 2;
+    if (error instanceof UsageError) {
+      process.stderr.write(`bench: ${error.message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else {
+      say(`failed: ${stackOf(error)}`);
+      process.exitCode = 1;
+    }
     return;
+  }
+  if (options.node.kind !== 'harness') {
+    say(
+      `our servers run on Node ${servers.version} (${servers.path}), the harness and its load generator on ${process.version}`,
+    );
   }
 
   const resources = new Resources(
@@ -212,10 +236,10 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => giveUp('got SIGHUP', 129));
   process.on('exit', () => resources.releaseAllNow());
   try {
-    process.exitCode = await run(options, selected, resources);
+    process.exitCode = await run(options, selected, servers, resources);
   } catch (error) {
     if (stopping) return;
-    say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    say(`failed: ${stackOf(error)}`);
     process.exitCode = 1;
   } finally {
     if (!stopping) await resources.releaseAll();

@@ -3,7 +3,15 @@ import { parseOptions, UsageError } from './options.js';
 describe('parseOptions', () => {
   it('defaults to 10 s cases at 50 connections over 10,000 keys', () => {
     const sut = parseOptions([]);
-    expect(sut).toMatchObject({ quick: false, seconds: 10, warmupSeconds: 2, connections: 50, keys: 10_000, memoryKeys: 1_000_000, only: null });
+    expect(sut).toMatchObject({
+      quick: false,
+      seconds: 10,
+      warmupSeconds: 2,
+      connections: 50,
+      keys: 10_000,
+      memoryKeys: 1_000_000,
+      only: null,
+    });
     expect(sut.listCounts).toEqual([100, 1000, 10_000]);
     expect(sut.out).toBe('bench/results/latest.json');
   });
@@ -15,10 +23,25 @@ describe('parseOptions', () => {
   });
 
   it('reads --memory-keys and --cpu-prof', () => {
-    expect(parseOptions(['--memory-keys', '100000', '--cpu-prof'])).toMatchObject({ memoryKeys: 100_000, cpuProf: true });
+    expect(parseOptions(['--memory-keys', '100000', '--cpu-prof'])).toMatchObject({
+      memoryKeys: 100_000,
+      cpuProf: true,
+    });
+  });
+
+  it("runs our servers on the harness's own Node unless --node names a major version or a binary", () => {
+    expect(parseOptions([]).node).toEqual({ kind: 'harness' });
+    expect(parseOptions(['--node', '24']).node).toEqual({ kind: 'major', major: 24 });
+    expect(parseOptions(['--node', '/opt/node-24/bin/node']).node).toEqual({
+      kind: 'path',
+      path: '/opt/node-24/bin/node',
+    });
+    expect(parseOptions(['--node', '24.9.0']).node).toEqual({ kind: 'path', path: '24.9.0' });
   });
 
   it.each([
+    [['--node', '0'], '--node must be a positive whole number, got "0"'],
+    [['--node', ''], '--node takes a major version (24) or the path of a node binary'],
     [['--keys', '0'], '--keys must be a positive whole number, got "0"'],
     [['--seconds', 'ten'], '--seconds must be a positive number, got "ten"'],
     [['--memory-rf', '5'], '--memory-rf must be 1, 2 or 3'],

@@ -30,12 +30,20 @@ export interface BenchOptions {
   readonly memoryRf: number;
   /** Run the RF=3 leader under node --cpu-prof and summarise its GET and PUT load. */
   readonly cpuProf: boolean;
+  /** The Node.js our servers run on; the harness and its load generator always run on their own. */
+  readonly node: NodeChoice;
   /** Where the JSON result goes. */
   readonly out: string;
   readonly help: boolean;
 }
 
 export class UsageError extends Error {}
+
+/** --node: the harness's own binary (the default), a major version (bench/.node/ or npm), or a binary's path. */
+export type NodeChoice =
+  | { readonly kind: 'harness' }
+  | { readonly kind: 'major'; readonly major: number }
+  | { readonly kind: 'path'; readonly path: string };
 
 export const USAGE = `usage: npm run bench -- [options]
 
@@ -52,6 +60,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --memory-keys <n>       keys to load in the memory stage (default 1000000; quick 10000)
   --memory-rf <n>         replication factor of the memory stage's cluster (default 3)
   --cpu-prof              profile the RF=3 leader (node --cpu-prof) under the GET and PUT load
+  --node <major|path>     the Node.js our servers (cluster nodes, ceiling app) run on: a major version
+                          (24: from bench/.node/, fetched from the npm registry the first time) or the
+                          path of a node binary (default: the harness's own; the harness and its load
+                          generator always run on the harness's Node)
   --out <file>            where to write the JSON (default bench/results/latest.json)
 
 The memory stage is not in the default selection: add it with --only memory (alone) or
@@ -67,7 +79,19 @@ function positive(name: string, text: string | undefined, fallback: number, inte
 }
 
 const list = (text: string | undefined): string[] | null =>
-  text === undefined ? null : text.split(',').map((s) => s.trim()).filter(Boolean);
+  text === undefined
+    ? null
+    : text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+
+function nodeChoice(text: string | undefined): NodeChoice {
+  if (text === undefined) return { kind: 'harness' };
+  if (/^\d+$/.test(text)) return { kind: 'major', major: positive('node', text, 0) };
+  if (text.trim() === '') throw new UsageError('--node takes a major version (24) or the path of a node binary');
+  return { kind: 'path', path: text };
+}
 
 export function parseOptions(argv: readonly string[]): BenchOptions & { listCases: boolean } {
   let parsed;
@@ -89,6 +113,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions & { listCase
         'memory-keys': { type: 'string' },
         'memory-rf': { type: 'string' },
         'cpu-prof': { type: 'boolean' },
+        node: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -122,6 +147,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions & { listCase
     memoryKeys: positive('memory-keys', v['memory-keys'], quick ? 10_000 : 1_000_000),
     memoryRf,
     cpuProf: v['cpu-prof'] === true,
+    node: nodeChoice(v.node),
     out: v.out ?? 'bench/results/latest.json',
     help: v.help === true,
   };

@@ -9,6 +9,7 @@ import type { MemoryResult } from './memory-report.js';
 import { formatMemory } from './memory-report.js';
 import type { ReportRow } from './report.js';
 import { describeLoad, type MachineLoad } from './support/machine.js';
+import { describeNodes } from './support/node-runtime.js';
 import { formatMarkdown } from './table.js';
 import { formatTargets, type TargetCheck } from './targets.js';
 
@@ -16,7 +17,14 @@ interface ResultFile {
   date: string;
   command: string;
   durationSeconds: number;
-  machine: { cpus: number; cpuModel: string; node: string; load: { atStart: MachineLoad; atEnd: MachineLoad } };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    /** Absent in results written before --node: the servers ran on `node` then. */
+    serversNode?: string;
+    load: { atStart: MachineLoad; atEnd: MachineLoad };
+  };
   etcd: string | null;
   cases: (ReportRow & { machine: MachineLoad })[];
   targets: TargetCheck[];
@@ -31,7 +39,7 @@ if (!file) {
 const r = JSON.parse(readFileSync(file, 'utf8')) as ResultFile;
 const out = [
   `\`${r.command}\` on ${r.date.slice(0, 10)} (${r.durationSeconds} s): ${r.machine.cpus} × ${r.machine.cpuModel}, ` +
-    `Node ${r.machine.node}, ${r.etcd ?? 'etcd not run'}; machine ${describeLoad(r.machine.load.atStart)} at the start, ` +
+    `${describeNodes(r.machine.node, r.machine.serversNode)}, ${r.etcd ?? 'etcd not run'}; machine ${describeLoad(r.machine.load.atStart)} at the start, ` +
     `${describeLoad(r.machine.load.atEnd)} at the end.`,
 ];
 if (r.cases.length > 0) out.push('', formatMarkdown(r.cases), '', '```', formatTargets(r.targets), '```');

@@ -20,6 +20,8 @@ export interface RunRecord {
   readonly finished: Date;
   readonly load: { atStart: MachineLoad; atEnd: MachineLoad };
   readonly etcdVersion: string | null;
+  /** The Node.js version our servers ran on (--node); the harness's is `process.version`. */
+  readonly serversNode: string;
   /** Each row with how busy the machine was when its stage started. */
   readonly rows: readonly (ReportRow & { machine: MachineLoad; cpuMsPerRequestBy: Record<string, number | null> })[];
   readonly targets: readonly TargetCheck[];
@@ -42,6 +44,7 @@ export function writeResult(options: BenchOptions, run: RunRecord): string {
       cpuModel: cpus()[0]?.model ?? 'unknown',
       memoryMB: Math.round(totalmem() / 1024 / 1024),
       node: process.version,
+      serversNode: run.serversNode,
       platform: `${process.platform} ${process.arch}`,
       load: run.load,
     },

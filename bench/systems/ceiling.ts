@@ -9,12 +9,12 @@ export interface Ceiling {
   readonly service: Service;
 }
 
-/** Starts the bare express app (ceiling-app.ts) as its own process. */
-export async function startCeiling(resources: Resources): Promise<Ceiling> {
+/** Starts the bare express app (ceiling-app.ts) as its own process, on the node binary given (--node). */
+export async function startCeiling(resources: Resources, nodeBinary: string): Promise<Ceiling> {
   const port = await freePort();
   const service = resources.start({
     name: 'ceiling',
-    command: process.execPath,
+    command: nodeBinary,
     args: [APP],
     env: { PATH: process.env.PATH ?? '', PORT: String(port), NODE_ENV: 'production' },
     ipc: true,

@@ -31,6 +31,8 @@ export interface DdbCluster {
 
 export interface ClusterOptions {
   readonly rf: number;
+  /** The node binary every node runs on (--node; the harness's own by default). */
+  readonly nodeBinary: string;
   /** Extra node flags per node name, e.g. --cpu-prof. */
   readonly nodeArgs?: (node: string) => readonly string[];
 }
@@ -49,7 +51,7 @@ export async function startDdbCluster(resources: Resources, options: ClusterOpti
     const url = `http://127.0.0.1:${port}`;
     const service = resources.start({
       name,
-      command: process.execPath,
+      command: options.nodeBinary,
       args: [...(options.nodeArgs?.(name) ?? []), MAIN],
       env: {
         PATH: process.env.PATH ?? '',
