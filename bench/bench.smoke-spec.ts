@@ -47,7 +47,11 @@ describe('npm run bench (smoke)', () => {
   let running: Harness | undefined;
 
   beforeAll(async () => {
-    await promisify(execFile)(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-p', 'bench/tsconfig.json']);
+    await promisify(execFile)(process.execPath, [
+      resolve('node_modules/typescript/bin/tsc'),
+      '-p',
+      'bench/tsconfig.json',
+    ]);
   }, 120_000);
 
   afterEach(() => {
@@ -61,19 +65,26 @@ describe('npm run bench (smoke)', () => {
     const dirsBefore = new Set(benchDirs());
     const file = join(out, 'quick.json');
     // Few connections and 3 s: a case must get answers even on a machine busy with other work.
-    const args = ['--quick', '--only', 'ceiling-get,ddb-get-rf1,ddb-put-rf1', '--keys', '200', '--connections', '4', '--seconds', '3'];
+    const args = '--quick --only ceiling-get,ddb-get-rf1,ddb-put-rf1 --keys 200 --connections 4 --seconds 3'.split(' ');
     running = startHarness([...args, '--out', file]);
     const code = await running.exit;
     expect({ code, log: code === 0 ? '' : running.stderr.join('') }).toEqual({ code: 0, log: '' });
 
     const result = JSON.parse(readFileSync(file, 'utf8'));
-    expect(result.settings).toMatchObject({ quick: true, keys: 200, connections: 4, seconds: 3 });
+    expect(result.settings).toMatchObject({ quick: true, rounds: 2, keys: 200, connections: 4, seconds: 3 });
     expect(result.cases.map((c: { id: string }) => c.id)).toEqual(['ceiling-get', 'ddb-get-rf1', 'ddb-put-rf1']);
     for (const c of result.cases) {
       expect(c).toMatchObject({ status: 'ok', failure: null, errors: 0, timeouts: 0, non2xx: 0, missing: 0 });
       expect(c.reqPerSec).toBeGreaterThan(0);
       expect(c.p50Ms).toBeGreaterThan(0);
       expect(c.p99Ms).toBeGreaterThanOrEqual(c.p50Ms);
+      // Two rounds with both systems up: the merged rate lies between the rounds' rates, and the
+      // idle system's CPU while this one was measured is recorded.
+      const rates = c.rounds.map((r: { reqPerSec: number }) => r.reqPerSec);
+      expect(rates).toHaveLength(2);
+      expect(c.reqPerSec).toBeGreaterThanOrEqual(Math.min(...rates) * 0.999);
+      expect(c.reqPerSec).toBeLessThanOrEqual(Math.max(...rates) * 1.001);
+      expect(c.idleCpuMs).toBeGreaterThanOrEqual(0);
     }
     const get = result.cases.find((c: { id: string }) => c.id === 'ddb-get-rf1');
     expect(get.vsCeiling).toBeCloseTo(get.reqPerSec / result.cases[0].reqPerSec, 6);
@@ -90,12 +101,19 @@ describe('npm run bench (smoke)', () => {
 
   it('stops every process it started and removes its temp dirs on Ctrl-C', async () => {
     const dirsBefore = new Set(benchDirs());
-    running = startHarness(['--only', 'ddb-get-rf1', '--keys', '200', '--seconds', '60', '--out', join(out, 'interrupted.json')]);
+    running = startHarness([
+      ...'--only ddb-get-rf1 --keys 200 --seconds 60 --out'.split(' '),
+      join(out, 'interrupted.json'),
+    ]);
     const harness = running;
-    await waitFor('the harness to load the leader', () => harness.stderr.join('').includes('ddb-get-rf1') || harness.stderr.join('').includes('writing 200 keys'), {
-      timeoutMs: 90_000,
-      intervalMs: 100,
-    });
+    await waitFor(
+      'the harness to load the leader',
+      () => harness.stderr.join('').includes('ddb-get-rf1') || harness.stderr.join('').includes('writing 200 keys'),
+      {
+        timeoutMs: 90_000,
+        intervalMs: 100,
+      },
+    );
     const pids = startedPids(harness.stderr);
     expect(pids.length).toBe(5);
     harness.child.kill('SIGINT');

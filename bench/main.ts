@@ -2,35 +2,37 @@
  * `npm run bench`: distributed-db beside etcd and beside a bare NestJS express app, on this
  * machine, with the same load generator, in one run. Prints one table and writes it as JSON.
  *
- * Layout: options.ts (command line) → cases.ts (catalogue, selection) → stages.ts (per system:
- * preload.ts, load.ts + workloads.ts, listing.ts) → report.ts + table.ts (pure: FAILED rules,
- * ratios, formatting) → result.ts (the JSON). systems/ starts the ceiling app, etcd and our
- * cluster; support/resources.ts makes sure all of it stops. memory.ts and profiling.ts are the
- * optional stages.
+ * The run: every system the selected cases need up at once, the throughput cases in rounds, then
+ * the size and listing cases once (lineup.ts); the memory stage on its own cluster; the report.
+ *
+ * Layout: options.ts (command line) → cases.ts (catalogue, selection) → schedule.ts (the order:
+ * rounds, rotation) → lineup.ts (the run of the systems under test) → stages.ts (start one,
+ * preload it) and measure.ts (one case once: load.ts + workloads.ts, listing.ts) → report.ts,
+ * table.ts, targets.ts (pure: merging rounds, FAILED rules, ratios, formatting) → result.ts (the
+ * JSON). systems/ starts the ceiling app, etcd and our cluster; support/resources.ts makes sure
+ * all of it stops. memory.ts and profiling.ts are the optional stages.
  */
-import type { PlannedCase, Stage } from './cases.js';
+import type { PlannedCase } from './cases.js';
 import { catalogue, selectCases } from './cases.js';
-import { formatMemory } from './memory-report.js';
+import { stopRunningLoad } from './load.js';
+import { runLineup } from './lineup.js';
+import { caseRow } from './measure.js';
+import { formatMemory, type MemoryResult } from './memory-report.js';
 import { gcOnSignalArgs, runMemoryStage } from './memory.js';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
 import { formatSummary } from './profile-summary.js';
-import { profileFlags, summariseRun, type ProfileResult } from './profiling.js';
+import type { ProfileResult } from './profiling.js';
 import { withRatios } from './report.js';
 import { writeResult, type Skipped } from './result.js';
-import { runStage, type PreloadRecord, type StageOutput } from './stages.js';
-import { stopRunningLoad } from './load.js';
+import { schedule } from './schedule.js';
 import { describeLoad, machineLoad } from './support/machine.js';
 import { describeNodes, nodeRuntime, type NodeRuntime } from './support/node-runtime.js';
 import { Resources } from './support/resources.js';
-import { startCeiling } from './systems/ceiling.js';
 import { startDdbCluster } from './systems/ddb-cluster.js';
-import { findEtcd, startEtcd } from './systems/etcd.js';
-import { formatTable } from './table.js';
+import { findEtcd } from './systems/etcd.js';
+import { formatIdleCpu, formatTable } from './table.js';
 import { checkTargets, formatTargets } from './targets.js';
-import { etcdDialect, kvDialect } from './workloads.js';
-import type { MemoryResult } from './memory-report.js';
 
-const PROFILED = ['ddb-get-rf3', 'ddb-put-rf3'];
 const say = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
 const stackOf = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
@@ -42,80 +44,29 @@ async function run(
 ): Promise<number> {
   const started = new Date();
   const loadAtStart = machineLoad();
-  const results: StageOutput['results'] = [];
-  const preloads: PreloadRecord[] = [];
+  const etcdBinary = findEtcd();
   const skipped: Skipped[] = [];
-  let etcdVersion: string | null = null;
-  let memory: MemoryResult | null = null;
-  let profile: ProfileResult | null = null;
-  const casesOf = (stage: Stage) => selected.filter((c) => c.stage === stage);
-  const keep = (output: StageOutput): void => {
-    results.push(...output.results);
-    preloads.push(...output.preloads);
-  };
-
-  if (casesOf('ceiling').length > 0) {
-    say('ceiling: starting the bare NestJS express app');
-    const ceiling = await startCeiling(resources, servers.path);
-    keep(
-      await runStage(
-        { stage: 'ceiling', url: ceiling.url, dialect: kvDialect, services: [ceiling.service] },
-        casesOf('ceiling'),
-        options,
-        say,
-      ),
-    );
-    await resources.stop(ceiling.service);
+  if (!etcdBinary) {
+    const reason = 'etcd is not installed (apt-get install -y etcd-server)';
+    skipped.push(...selected.filter((c) => c.stage === 'etcd').map((c) => ({ id: c.spec.id, reason })));
+    if (skipped.length > 0) say(`etcd: skipped: ${reason}`);
   }
-
-  if (casesOf('etcd').length > 0) {
-    const binary = findEtcd();
-    if (!binary) {
-      const reason = 'etcd is not installed (apt-get install -y etcd-server)';
-      say(`etcd: skipped: ${reason}`);
-      skipped.push(...casesOf('etcd').map((c) => ({ id: c.spec.id, reason })));
-    } else {
-      const etcd = await startEtcd(resources, binary);
-      etcdVersion = etcd.version;
-      say(`etcd: ${etcd.version} up on ${etcd.url}`);
-      keep(
-        await runStage(
-          { stage: 'etcd', url: etcd.url, dialect: etcdDialect, services: [etcd.service] },
-          casesOf('etcd'),
-          options,
-          say,
-        ),
-      );
-      await resources.stop(etcd.service);
-    }
-  }
-
-  for (const stage of ['rf1', 'rf3'] as const) {
-    if (casesOf(stage).length === 0) continue;
-    const rf = stage === 'rf1' ? 1 : 3;
-    const profiled =
-      options.cpuProf && stage === 'rf3' ? profileFlags(started.toISOString().replace(/[:.]/g, '-')) : null;
-    say(
-      `${stage}: starting 1 registry, 3 storage nodes and a leader with REPLICATION_FACTOR=${rf}${profiled ? ' (leader and storage-1 under --cpu-prof)' : ''}`,
-    );
-    const cluster = await startDdbCluster(resources, { rf, nodeBinary: servers.path, nodeArgs: profiled?.argsFor });
-    const output = await runStage(
-      {
-        stage,
-        url: cluster.leaderUrl,
-        dialect: kvDialect,
-        services: [cluster.leader, ...cluster.storage, cluster.registry],
-      },
-      casesOf(stage),
-      options,
+  const measurable = selected.filter((c) => !skipped.some((s) => s.id === c.spec.id));
+  const profileStamp = options.cpuProf ? started.toISOString().replace(/[:.]/g, '-') : null;
+  const { measurements, preloads, etcdVersion, profile } = await runLineup(
+    schedule(measurable, options.rounds),
+    options,
+    {
+      resources,
+      serversNode: servers.path,
+      etcdBinary,
+      profileStamp,
       say,
-    );
-    keep(output);
-    await cluster.stop();
-    if (profiled) profile = summariseRun(profiled.dir, output.windows, PROFILED);
-  }
+    },
+  );
 
-  if (casesOf('memory').length > 0) {
+  let memory: MemoryResult | null = null;
+  if (selected.some((c) => c.stage === 'memory')) {
     say(`memory: starting a cluster with REPLICATION_FACTOR=${options.memoryRf}`);
     const cluster = await startDdbCluster(resources, {
       rf: options.memoryRf,
@@ -135,11 +86,9 @@ async function run(
     await cluster.stop();
   }
 
-  const rows = withRatios(results).map((row, i) => ({
-    ...row,
-    cpuMsPerRequestBy: results[i].cpuMsPerRequestBy,
-    machine: results[i].machine,
-  }));
+  const rows = withRatios(
+    measurable.filter((c) => measurements.has(c.spec.id)).map((c) => caseRow(c, measurements.get(c.spec.id)!)),
+  );
   const targets = checkTargets(rows);
   const finished = new Date();
   const file = writeResult(options, {
@@ -157,18 +106,12 @@ async function run(
   });
 
   const out: string[] = rows.length > 0 ? ['', formatTable(rows)] : [];
+  const idle = formatIdleCpu(rows);
+  if (idle) out.push(idle);
   for (const s of skipped) out.push(`${s.id} skipped: ${s.reason}`);
   if (rows.length > 0) out.push('', formatTargets(targets));
   if (memory) out.push('', formatMemory(memory));
-  if (profile) {
-    for (const [node, byCase] of Object.entries(profile.summaries)) {
-      for (const [id, summary] of Object.entries(byCase)) {
-        const whole = summary.whole ? ' (whole profile: the window was outside it)' : '';
-        out.push('', `${node} CPU profile under ${id}${whole}:`, formatSummary(summary));
-      }
-      out.push(`profile: ${profile.files[node]}`);
-    }
-  }
+  if (profile) out.push(...formatProfile(profile));
   out.push(
     '',
     `machine: ${describeLoad(loadAtStart)} at the start, ${describeLoad(machineLoad())} at the end`,
@@ -178,6 +121,20 @@ async function run(
   );
   process.stdout.write(out.join('\n'));
   return rows.some((r) => r.status === 'FAILED') ? 3 : 0;
+}
+
+function formatProfile(profile: ProfileResult): string[] {
+  const out: string[] = [];
+  for (const [node, byCase] of Object.entries(profile.summaries)) {
+    for (const [id, summary] of Object.entries(byCase)) {
+      const over = summary.whole
+        ? 'the whole profile: a measured run was outside it'
+        : `its ${summary.windows} measured run${summary.windows === 1 ? '' : 's'}, warm-ups left out`;
+      out.push('', `${node} CPU profile under ${id} (${over}):`, formatSummary(summary));
+    }
+    out.push(`profile: ${profile.files[node]}`);
+  }
+  return out;
 }
 
 async function main(): Promise<void> {

@@ -1,12 +1,15 @@
 import { parseOptions, UsageError } from './options.js';
 
 describe('parseOptions', () => {
-  it('defaults to 10 s cases at 50 connections over 10,000 keys', () => {
+  it('defaults to 3 rounds of 4 s per throughput case at 50 connections over 10,000 keys', () => {
     const sut = parseOptions([]);
     expect(sut).toMatchObject({
       quick: false,
-      seconds: 10,
-      warmupSeconds: 2,
+      rounds: 3,
+      seconds: 4,
+      warmupSeconds: 1,
+      sizeSeconds: 5,
+      sizeWarmupSeconds: 2,
       connections: 50,
       keys: 10_000,
       memoryKeys: 1_000_000,
@@ -18,7 +21,15 @@ describe('parseOptions', () => {
 
   it('makes --quick short and small, and lets explicit values win', () => {
     const sut = parseOptions(['--quick', '--keys', '200', '--only', 'ceiling, rf1']);
-    expect(sut).toMatchObject({ quick: true, seconds: 1.5, keys: 200, memoryKeys: 10_000, only: ['ceiling', 'rf1'] });
+    expect(sut).toMatchObject({
+      quick: true,
+      rounds: 2,
+      seconds: 1.5,
+      keys: 200,
+      memoryKeys: 10_000,
+      only: ['ceiling', 'rf1'],
+    });
+    expect(parseOptions(['--quick', '--rounds', '1'])).toMatchObject({ rounds: 1, seconds: 1.5, warmupSeconds: 0.5 });
     expect(sut.listCounts).toEqual([100, 200]);
   });
 
@@ -44,6 +55,7 @@ describe('parseOptions', () => {
     [['--node', ''], '--node takes a major version (24) or the path of a node binary'],
     [['--keys', '0'], '--keys must be a positive whole number, got "0"'],
     [['--seconds', 'ten'], '--seconds must be a positive number, got "ten"'],
+    [['--rounds', '1.5'], '--rounds must be a positive whole number, got "1.5"'],
     [['--memory-rf', '5'], '--memory-rf must be 1, 2 or 3'],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('refuses %j', (argv, message) => {

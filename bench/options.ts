@@ -6,7 +6,9 @@ export interface BenchOptions {
   /** Case ids, tags or globs to run; null: the default selection (everything but memory). */
   readonly only: readonly string[] | null;
   readonly skip: readonly string[];
-  /** Measured seconds per throughput case, after `warmupSeconds` of the same load. */
+  /** Rounds of the throughput cases (schedule.ts): each runs every one of them once. */
+  readonly rounds: number;
+  /** Measured seconds per throughput case and round, after `warmupSeconds` of the same load. */
   readonly seconds: number;
   readonly warmupSeconds: number;
   readonly connections: number;
@@ -18,6 +20,7 @@ export interface BenchOptions {
   /** Value sizes of the latency-against-size cases, in bytes. */
   readonly sizes: readonly number[];
   readonly sizeSeconds: number;
+  readonly sizeWarmupSeconds: number;
   readonly sizeConnections: number;
   /** Keys per value size (written before its read case). */
   readonly sizeKeys: number;
@@ -47,25 +50,30 @@ export type NodeChoice =
 
 export const USAGE = `usage: npm run bench -- [options]
 
-  --quick                 a smoke run: 1.5 s per case, 1,000 keys, small listings
+  --quick                 a smoke run: 2 rounds of 1.5 s per throughput case, 1,000 keys, small listings
   --only <a,b,...>        run only these cases: ids (ddb-get-rf3), tags (ceiling, etcd, ddb, rf1, rf3,
                           main, sizes, listing, memory) or globs (ddb-*-rf3); see --list
   --skip <a,b,...>        run all but these (same names)
   --list                  print every case id with its tags, and exit
-  --seconds <s>           measured seconds per case (default 10; quick 1.5)
-  --warmup <s>            warm-up seconds before each case (default 2; quick 0.5)
+  --rounds <n>            rounds of the throughput cases, every system up and the systems' order rotating
+                          from round to round (default 3; quick 2)
+  --seconds <s>           measured seconds per throughput case and round (default 4; quick 1.5)
+  --warmup <s>            warm-up seconds before each of them (default 1; quick 0.5)
   --connections <n>       concurrent connections (default 50)
   --keys <n>              key space of the throughput cases (default 10000; quick 1000)
   --load-connections <n>  connections used to preload keys (default 16)
   --memory-keys <n>       keys to load in the memory stage (default 1000000; quick 10000)
   --memory-rf <n>         replication factor of the memory stage's cluster (default 3)
-  --cpu-prof              profile the RF=3 leader (node --cpu-prof) under the GET and PUT load
+  --cpu-prof              profile the RF=3 leader and storage-1 (node --cpu-prof) under the GET and PUT
+                          load, summarised over all their rounds
   --node <major|path>     the Node.js our servers (cluster nodes, ceiling app) run on: a major version
                           (24: from bench/.node/, fetched from the npm registry the first time) or the
                           path of a node binary (default: the harness's own; the harness and its load
                           generator always run on the harness's Node)
   --out <file>            where to write the JSON (default bench/results/latest.json)
 
+The throughput cases (main) run in rounds with every system up, one system loaded at a time; the
+value-size and listing cases run once, after them (5 s each after 2 s of warm-up; quick 1 s after 0.5).
 The memory stage is not in the default selection: add it with --only memory (alone) or
 --only default,memory (with everything else).`;
 
@@ -105,6 +113,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions & { listCase
         only: { type: 'string' },
         skip: { type: 'string' },
         list: { type: 'boolean' },
+        rounds: { type: 'string' },
         seconds: { type: 'string' },
         warmup: { type: 'string' },
         connections: { type: 'string' },
@@ -131,14 +140,17 @@ export function parseOptions(argv: readonly string[]): BenchOptions & { listCase
     only: list(v.only),
     skip: list(v.skip) ?? [],
     listCases: v.list === true,
-    seconds: positive('seconds', v.seconds, quick ? 1.5 : 10, false),
-    warmupSeconds: positive('warmup', v.warmup, quick ? 0.5 : 2, false),
+    // Quick runs 2 rounds, not 1: a smoke run should go through the rotation and the merging too.
+    rounds: positive('rounds', v.rounds, quick ? 2 : 3),
+    seconds: positive('seconds', v.seconds, quick ? 1.5 : 4, false),
+    warmupSeconds: positive('warmup', v.warmup, quick ? 0.5 : 1, false),
     connections: positive('connections', v.connections, 50),
     timeoutSeconds: 10,
     keys,
     valueBytes: 100,
     sizes: [100, 10_000, 1_000_000],
     sizeSeconds: quick ? 1 : 5,
+    sizeWarmupSeconds: quick ? 0.5 : 2,
     sizeConnections: 10,
     sizeKeys: quick ? 20 : 100,
     listCounts: [...new Set([100, 1000, 10_000].filter((n) => n < keys).concat(keys))],

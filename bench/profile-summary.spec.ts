@@ -22,11 +22,29 @@ describe('summarise', () => {
     const sut = summarise(profile);
     // The last sample has no successor, so it stands for no time: 8 ms in all, 2 of them idle.
     expect(sut).toMatchObject({ windowMs: 8, idleMs: 2, busyMs: 6 });
-    expect(sut.functions[0]).toEqual({ name: 'handle', where: 'node_modules/express/lib/application.js:152', ms: 3, share: 0.5 });
+    expect(sut.functions[0]).toEqual({
+      name: 'handle',
+      where: 'node_modules/express/lib/application.js:152',
+      ms: 3,
+      share: 0.5,
+    });
     expect(sut.origins.map((o) => [o.name, o.ms])).toEqual([
       ['express', 3],
       ['app: dist/leader', 2],
       ['V8 builtins / native', 1],
+    ]);
+  });
+
+  it('keeps only the samples inside any of several windows (one per round)', () => {
+    const sut = summarise(profile, [
+      { from: 1000, to: 2000 },
+      { from: 6000, to: 6000 },
+    ]);
+    // t=1,000 and 2,000: handle (2 ms); t=6,000: put (1 ms).
+    expect(sut.windowMs).toBe(3);
+    expect(sut.functions.map((f) => [f.name, f.ms])).toEqual([
+      ['handle', 2],
+      ['put', 1],
     ]);
   });
 

@@ -1,8 +1,8 @@
 /**
  * Where a process spent its CPU: self time per function and per origin (a package, node core,
- * our app, V8/GC) from a V8 .cpuprofile (`node --cpu-prof`), optionally only between two
- * timestamps of the profile's clock (the harness records the load's window with the same
- * monotonic clock).
+ * our app, V8/GC) from a V8 .cpuprofile (`node --cpu-prof`), optionally only inside one or more
+ * windows of the profile's clock (the harness records each measured run's window with the same
+ * monotonic clock; a case run in rounds has one window per round).
  *
  *   node bench/dist/bench/profile-summary.js <file.cpuprofile> [--from <µs> --to <µs>] [--top <n>]
  */
@@ -65,7 +65,9 @@ function shortUrl(url: string, line: number): string {
   return `${short}:${line + 1}`;
 }
 
-export function summarise(profile: CpuProfile, window?: Window, top = 25): ProfileSummary {
+/** Self time in the whole profile, or only in the samples inside any of the windows. */
+export function summarise(profile: CpuProfile, windows?: Window | readonly Window[], top = 25): ProfileSummary {
+  const within = windows === undefined ? undefined : 'from' in windows ? [windows] : windows;
   const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const fn = new Map<string, { name: string; where: string; us: number }>();
   const origin = new Map<string, number>();
@@ -76,7 +78,7 @@ export function summarise(profile: CpuProfile, window?: Window, top = 25): Profi
     at += profile.timeDeltas[i];
     // A sample stands for the time until the next one.
     const us = i + 1 < profile.timeDeltas.length ? profile.timeDeltas[i + 1] : 0;
-    if (window && (at < window.from || at > window.to)) continue;
+    if (within && !within.some((w) => at >= w.from && at <= w.to)) continue;
     const frame = byId.get(profile.samples[i]);
     if (!frame) continue;
     totalUs += us;
@@ -126,7 +128,9 @@ function cli(): void {
     options: { from: { type: 'string' }, to: { type: 'string' }, top: { type: 'string' } },
   });
   if (positionals.length !== 1) {
-    console.error('usage: node bench/dist/bench/profile-summary.js <file.cpuprofile> [--from <µs> --to <µs>] [--top <n>]');
+    console.error(
+      'usage: node bench/dist/bench/profile-summary.js <file.cpuprofile> [--from <µs> --to <µs>] [--top <n>]',
+    );
     process.exit(2);
   }
   const profile = JSON.parse(readFileSync(positionals[0], 'utf8')) as CpuProfile;

@@ -1,6 +1,7 @@
 /**
- * Prints a result JSON as the markdown that bench/README.md shows: the table, the targets, the
- * memory points and the machine's load.
+ * Prints a result JSON as the markdown that bench/README.md shows: the table, the idle systems'
+ * CPU, the targets, the memory points and the machine's load. Results written before the rounds
+ * (format distributed-db-bench/1: no `rounds`, no `idleCpuMs`) render too, without those.
  *
  *   node bench/dist/bench/render.js bench/results/<date>.json
  */
@@ -10,7 +11,7 @@ import { formatMemory } from './memory-report.js';
 import type { ReportRow } from './report.js';
 import { describeLoad, type MachineLoad } from './support/machine.js';
 import { describeNodes } from './support/node-runtime.js';
-import { formatMarkdown } from './table.js';
+import { formatIdleCpu, formatMarkdown, type IdleCpu } from './table.js';
 import { formatTargets, type TargetCheck } from './targets.js';
 
 interface ResultFile {
@@ -26,7 +27,7 @@ interface ResultFile {
     load: { atStart: MachineLoad; atEnd: MachineLoad };
   };
   etcd: string | null;
-  cases: (ReportRow & { machine: MachineLoad })[];
+  cases: (ReportRow & IdleCpu & { machine: MachineLoad })[];
   targets: TargetCheck[];
   memory: MemoryResult | null;
 }
@@ -42,6 +43,9 @@ const out = [
     `${describeNodes(r.machine.node, r.machine.serversNode)}, ${r.etcd ?? 'etcd not run'}; machine ${describeLoad(r.machine.load.atStart)} at the start, ` +
     `${describeLoad(r.machine.load.atEnd)} at the end.`,
 ];
-if (r.cases.length > 0) out.push('', formatMarkdown(r.cases), '', '```', formatTargets(r.targets), '```');
+if (r.cases.length > 0) {
+  const idle = formatIdleCpu(r.cases);
+  out.push('', formatMarkdown(r.cases), ...(idle ? ['', idle] : []), '', '```', formatTargets(r.targets), '```');
+}
 if (r.memory) out.push('', '```', formatMemory(r.memory), '```');
 console.log(out.join('\n'));

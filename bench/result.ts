@@ -2,10 +2,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import type { CaseRow } from './measure.js';
 import type { MemoryResult } from './memory-report.js';
 import type { BenchOptions } from './options.js';
 import type { ProfileResult } from './profiling.js';
-import type { ReportRow } from './report.js';
+import type { Ratios } from './report.js';
 import type { MachineLoad } from './support/machine.js';
 import type { PreloadRecord } from './stages.js';
 import type { TargetCheck } from './targets.js';
@@ -22,8 +23,8 @@ export interface RunRecord {
   readonly etcdVersion: string | null;
   /** The Node.js version our servers ran on (--node); the harness's is `process.version`. */
   readonly serversNode: string;
-  /** Each row with how busy the machine was when its stage started. */
-  readonly rows: readonly (ReportRow & { machine: MachineLoad; cpuMsPerRequestBy: Record<string, number | null> })[];
+  /** Each row with its CPU per process, the idle systems' CPU and how busy the machine was when it started. */
+  readonly rows: readonly (CaseRow & Ratios)[];
   readonly targets: readonly TargetCheck[];
   readonly skipped: readonly Skipped[];
   readonly preloads: readonly PreloadRecord[];
@@ -35,7 +36,8 @@ export interface RunRecord {
 export function writeResult(options: BenchOptions, run: RunRecord): string {
   const file = resolve(options.out);
   const json = {
-    format: 'distributed-db-bench/1',
+    // 2: throughput cases in rounds (`rounds` per case, settings.seconds per round), idleCpuMs.
+    format: 'distributed-db-bench/2',
     date: run.started.toISOString(),
     durationSeconds: Math.round((run.finished.getTime() - run.started.getTime()) / 1000),
     command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
@@ -51,6 +53,7 @@ export function writeResult(options: BenchOptions, run: RunRecord): string {
     etcd: run.etcdVersion,
     settings: {
       quick: options.quick,
+      rounds: options.rounds,
       seconds: options.seconds,
       warmupSeconds: options.warmupSeconds,
       connections: options.connections,
@@ -59,6 +62,7 @@ export function writeResult(options: BenchOptions, run: RunRecord): string {
       valueBytes: options.valueBytes,
       sizes: options.sizes,
       sizeSeconds: options.sizeSeconds,
+      sizeWarmupSeconds: options.sizeWarmupSeconds,
       sizeConnections: options.sizeConnections,
       listRepeats: options.listRepeats,
       loadConnections: options.loadConnections,

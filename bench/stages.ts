@@ -1,52 +1,96 @@
 /**
- * One stage per system: start it, write the keys its selected cases read, run the cases one after
- * the other (each: warm-up, then the measured run), stop it. Only one system is up at a time, so
- * none competes with another for the two cores.
+ * The systems under test, one per stage: started up front, one after the other, each then written
+ * the keys its throughput cases read; the keys of its size and listing cases are written later,
+ * right before those run. They all stay up until their last case has run, idle but for their turn
+ * (schedule.ts says whose turn it is).
  */
-import type { PlannedCase, Stage } from './cases.js';
-import { measureListing } from './listing.js';
-import { runLoad } from './load.js';
-import { loadKeys, type LoadReport } from './preload.js';
-import { caseResult, type CaseResult, type RawRun } from './report.js';
+import type { PlannedCase } from './cases.js';
 import type { BenchOptions } from './options.js';
-import { cpuMsOf } from './support/cpu.js';
-import { machineLoad, type MachineLoad } from './support/machine.js';
-import type { Service } from './support/resources.js';
-import { formatMs, formatRate } from './table.js';
-import { keyAt, valueOf, workload, type Dialect, type KeySpace } from './workloads.js';
+import { loadKeys, type LoadReport } from './preload.js';
+import { profileFlags } from './profiling.js';
+import type { SystemStage } from './schedule.js';
+import type { Resources, Service } from './support/resources.js';
+import { startCeiling } from './systems/ceiling.js';
+import { startDdbCluster } from './systems/ddb-cluster.js';
+import { startEtcd } from './systems/etcd.js';
+import { formatRate } from './table.js';
+import { etcdDialect, keyAt, kvDialect, valueOf, type Dialect, type KeySpace } from './workloads.js';
 
 /** Where the throughput cases' keys live, and the listing and value-size cases' own prefixes. */
 export const MAIN_SPACE = (o: BenchOptions): KeySpace => ({ prefix: 'k/', count: o.keys });
-const listSpace = (o: BenchOptions, count: number): KeySpace => (count === o.keys ? MAIN_SPACE(o) : { prefix: `l${count}/`, count });
-const sizeSpace = (o: BenchOptions, bytes: number): KeySpace => ({ prefix: `s${bytes}/`, count: o.sizeKeys });
+export const listSpace = (o: BenchOptions, count: number): KeySpace =>
+  count === o.keys ? MAIN_SPACE(o) : { prefix: `l${count}/`, count };
+export const sizeSpace = (o: BenchOptions, bytes: number): KeySpace => ({ prefix: `s${bytes}/`, count: o.sizeKeys });
 
 export interface PreloadRecord extends LoadReport {
-  readonly stage: Stage;
+  readonly stage: SystemStage;
   readonly prefix: string;
   readonly valueBytes: number;
 }
 
-/** Microsecond timestamps on the monotonic clock V8's profiler uses. */
-export type Windows = Record<string, { from: number; to: number }>;
-
-export interface StageTarget {
-  readonly stage: Stage;
+export interface SystemUnderTest {
+  readonly stage: SystemStage;
   readonly url: string;
   readonly dialect: Dialect;
-  /** Every process of the system under test, whose CPU time each case reports per request. */
+  /** Every process of the system, whose CPU time each case reports per request. */
   readonly services: readonly Service[];
+  /** etcd's `--version` line. */
+  readonly version?: string;
+  /** --cpu-prof: where the RF=3 cluster's profiles are, once it has stopped. */
+  readonly profileDir?: string;
+  stop(): Promise<void>;
 }
 
-export interface StageOutput {
-  /** Each with how busy the machine was just before the case (our own previous case included). */
-  readonly results: (CaseResult & { machine: MachineLoad; cpuMsPerRequestBy: Record<string, number | null> })[];
-  readonly preloads: PreloadRecord[];
-  readonly windows: Windows;
+export interface StartContext {
+  readonly resources: Resources;
+  /** The node binary our servers and the ceiling app run on (--node). */
+  readonly serversNode: string;
+  /** The etcd binary (findEtcd); the caller skips etcd's cases without one. */
+  readonly etcdBinary?: string;
+  /** --cpu-prof: profile the RF=3 leader and storage-1 into bench/results/profiles/<stamp>/. */
+  readonly profileStamp: string | null;
+  readonly say: (line: string) => void;
 }
 
-const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
+export async function startSystem(stage: SystemStage, ctx: StartContext): Promise<SystemUnderTest> {
+  const { resources, say } = ctx;
+  switch (stage) {
+    case 'ceiling': {
+      say('ceiling: starting the bare NestJS express app');
+      const { url, service } = await startCeiling(resources, ctx.serversNode);
+      return { stage, url, dialect: kvDialect, services: [service], stop: () => resources.stop(service) };
+    }
+    case 'etcd': {
+      if (ctx.etcdBinary === undefined) throw new Error('etcd is not installed');
+      const { url, service, version } = await startEtcd(resources, ctx.etcdBinary);
+      say(`etcd: ${version} up on ${url}`);
+      return { stage, url, dialect: etcdDialect, services: [service], version, stop: () => resources.stop(service) };
+    }
+    case 'rf1':
+    case 'rf3': {
+      const rf = stage === 'rf1' ? 1 : 3;
+      const profiled = ctx.profileStamp !== null && stage === 'rf3' ? profileFlags(ctx.profileStamp) : null;
+      say(
+        `${stage}: starting 1 registry, 3 storage nodes and a leader with REPLICATION_FACTOR=${rf}${profiled ? ' (leader and storage-1 under --cpu-prof)' : ''}`,
+      );
+      const cluster = await startDdbCluster(resources, {
+        rf,
+        nodeBinary: ctx.serversNode,
+        nodeArgs: profiled?.argsFor,
+      });
+      return {
+        stage,
+        url: cluster.leaderUrl,
+        dialect: kvDialect,
+        services: [cluster.leader, ...cluster.storage, cluster.registry],
+        profileDir: profiled?.dir,
+        stop: () => cluster.stop(),
+      };
+    }
+  }
+}
 
-/** The key spaces (with their value size) that the selected cases read, each written once. */
+/** The key spaces (with their value size) that the cases read, each written once. */
 function spacesToPreload(o: BenchOptions, cases: readonly PlannedCase[]): { space: KeySpace; bytes: number }[] {
   const needed = new Map<string, { space: KeySpace; bytes: number }>();
   const need = (space: KeySpace, bytes: number): void => void needed.set(space.prefix, { space, bytes });
@@ -58,58 +102,28 @@ function spacesToPreload(o: BenchOptions, cases: readonly PlannedCase[]): { spac
   return [...needed.values()];
 }
 
-export async function runStage(
-  target: StageTarget,
+/** Writes the keys the cases read, but for the prefixes `written` already. */
+export async function preload(
+  system: SystemUnderTest,
   cases: readonly PlannedCase[],
+  written: readonly PreloadRecord[],
   o: BenchOptions,
   say: (line: string) => void,
-): Promise<StageOutput> {
+): Promise<PreloadRecord[]> {
   const preloads: PreloadRecord[] = [];
-  for (const { space, bytes } of spacesToPreload(o, cases)) {
-    say(`${target.stage}: writing ${space.count.toLocaleString('en-US')} keys ${space.prefix}* of ${bytes} B`);
+  const done = new Set(written.filter((p) => p.stage === system.stage).map((p) => p.prefix));
+  for (const { space, bytes } of spacesToPreload(o, cases).filter((s) => !done.has(s.space.prefix))) {
+    say(`${system.stage}: writing ${space.count.toLocaleString('en-US')} keys ${space.prefix}* of ${bytes} B`);
     // Big values go in with the size cases' concurrency: 64 MB in flight only buys 503s and re-sends.
     const connections = bytes > o.valueBytes ? o.sizeConnections : o.loadConnections;
-    const report = await loadKeys(target.url, target.dialect, (i) => keyAt(space, i), { from: 0, to: space.count }, valueOf(bytes), {
+    const keyOf = (i: number): string => keyAt(space, i);
+    const report = await loadKeys(system.url, system.dialect, keyOf, { from: 0, to: space.count }, valueOf(bytes), {
       connections,
     });
-    say(`${target.stage}: wrote them in ${report.seconds.toFixed(1)} s (${formatRate(report.perSecond)}/s, ${report.retried} re-sent)`);
-    preloads.push({ ...report, stage: target.stage, prefix: space.prefix, valueBytes: bytes });
-  }
-
-  const results: StageOutput['results'] = [];
-  const windows: Windows = {};
-  const cpuEach = (): number[] => target.services.map((s) => cpuMsOf([s.pid]));
-  for (const planned of cases) {
-    const { what, spec } = planned;
-    let measured: RawRun;
-    let cpuBefore = cpuEach();
-    let warmup: RawRun | undefined;
-    const machine = machineLoad();
-    const from = nowUs();
-    if (what.kind === 'list') {
-      measured = await measureListing(target.dialect.name === 'etcd' ? 'etcd' : 'ddb', target.url, listSpace(o, what.count).prefix, what.count, o.listRepeats);
-    } else if (what.kind === 'load' || what.kind === 'size') {
-      const space = what.kind === 'size' ? sizeSpace(o, what.valueBytes) : MAIN_SPACE(o);
-      const work = workload(target.dialect, what.operation, space, valueOf(what.valueBytes));
-      const run = (seconds: number) =>
-        runLoad({ url: target.url, connections: spec.connections, seconds, timeoutSeconds: o.timeoutSeconds }, work);
-      warmup = await run(o.warmupSeconds);
-      windows[spec.id] = { from: nowUs(), to: 0 };
-      cpuBefore = cpuEach();
-      measured = await run(what.kind === 'size' ? o.sizeSeconds : o.seconds);
-    } else {
-      throw new Error(`${spec.id} is not a load case`);
-    }
-    windows[spec.id] = { from: windows[spec.id]?.from ?? from, to: nowUs() };
-    const cpuUsed = cpuEach().map((ms, i) => ms - cpuBefore[i]);
-    const result = caseResult(spec, { ...measured, serverCpuMs: cpuUsed.reduce((a, b) => a + b, 0) }, warmup);
-    const cpuMsPerRequestBy = Object.fromEntries(target.services.map((s, i) => [s.name, measured.ok > 0 ? cpuUsed[i] / measured.ok : null]));
-    results.push({ ...result, cpuMsPerRequestBy, machine });
     say(
-      result.status === 'FAILED'
-        ? `${spec.id}: FAILED (${result.failure})`
-        : `${spec.id}: ${formatRate(result.reqPerSec)} req/s, p50 ${formatMs(result.p50Ms)} ms, p99 ${formatMs(result.p99Ms)} ms`,
+      `${system.stage}: wrote them in ${report.seconds.toFixed(1)} s (${formatRate(report.perSecond)}/s, ${report.retried} re-sent)`,
     );
+    preloads.push({ ...report, stage: system.stage, prefix: space.prefix, valueBytes: bytes });
   }
-  return { results, preloads, windows };
+  return preloads;
 }
