@@ -1,5 +1,5 @@
 import { caseResult, withRatios, type RawRun } from './report.js';
-import { formatIdleCpu, formatMarkdown, formatMs, formatRate, formatTable } from './table.js';
+import { formatIdleCpu, formatMarkdown, formatMs, formatRate, formatTable, type IdleCpu } from './table.js';
 
 describe('formatMs', () => {
   it.each([
@@ -66,7 +66,7 @@ describe('formatTable', () => {
 
 describe('formatIdleCpu', () => {
   it("sets the idle systems' CPU beside the time measured and what the measured systems used", () => {
-    const rows = [
+    const rows: IdleCpu[] = [
       { requests: 10_000, reqPerSec: 2500, cpuMsPerRequestBy: { leader: 0.2, 'storage-1': 0.1 }, idleCpuMs: 12 },
       { requests: 1000, reqPerSec: 1000, cpuMsPerRequestBy: { etcd: 1 }, idleCpuMs: 8 },
       { requests: 500, reqPerSec: 100, cpuMsPerRequestBy: { ceiling: 1 }, idleCpuMs: null },
