@@ -1,9 +1,10 @@
+import { jest } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LmdbEngine } from './lmdb-engine.js';
 import { MemoryEngine } from './memory-engine.js';
-import type { StorageEngine } from './storage-engine.js';
+import type { ScanRequest, StorageEngine } from './storage-engine.js';
 
 // One contract, two engines: both must keep the same Versioned Value rules.
 describe.each([
@@ -94,6 +95,56 @@ describe.each([
     ]);
   });
 
+  it('scans only tombstones for the sweep: in byte order, with deletedAt, prefix, cursor and limit', async () => {
+    await sut.write([
+      { partition: 0, key: 't/ü', revision: 1, value: null, deletedAt: 100 },
+      { partition: 0, key: 't/b', revision: 2, value: null, deletedAt: 200 },
+      { partition: 0, key: 't/live', revision: 3, value: 'v' },
+      { partition: 0, key: 't/a', revision: 4, value: null, deletedAt: 300 },
+      { partition: 0, key: 'u/x', revision: 5, value: null, deletedAt: 400 },
+      { partition: 1, key: 't/other', revision: 6, value: null, deletedAt: 500 },
+    ]);
+    // From the index: the sweep runs every few seconds and must not read every live record.
+    const rangeReads = jest.spyOn(sut as unknown as { range: () => Iterable<unknown> }, 'range');
+    const tombstones = (request: Partial<ScanRequest>) =>
+      sut.scan({ partitions: [0], prefix: 't/', limit: 10, includeTombstones: false, tombstonesOnly: true, ...request });
+    expect(tombstones({})).toEqual({
+      items: [
+        { partition: 0, key: 't/a', revision: 4, value: null, deletedAt: 300 },
+        { partition: 0, key: 't/b', revision: 2, value: null, deletedAt: 200 },
+        { partition: 0, key: 't/ü', revision: 1, value: null, deletedAt: 100 },
+      ],
+      more: false,
+    });
+    expect(tombstones({ limit: 2 })).toMatchObject({ items: [{ key: 't/a' }, { key: 't/b' }], more: true });
+    expect(tombstones({ after: 't/b' }).items.map((i) => i.key)).toEqual(['t/ü']);
+    expect(tombstones({ prefix: '' }).items.map((i) => i.key)).toEqual(['t/a', 't/b', 't/ü', 'u/x']);
+    expect(rangeReads).not.toHaveBeenCalled();
+  });
+
+  it('forgets a tombstone that a newer put replaced, that was purged, or whose partition was dropped', async () => {
+    await sut.write([
+      { partition: 0, key: 'a', revision: 1, value: null, deletedAt: 10 },
+      { partition: 0, key: 'b', revision: 2, value: null, deletedAt: 10 },
+      { partition: 0, key: 'c', revision: 3, value: null, deletedAt: 10 },
+      { partition: 2, key: 'd', revision: 4, value: null, deletedAt: 10 },
+    ]);
+    await sut.write([{ partition: 0, key: 'a', revision: 5, value: 'back' }]);
+    expect(await sut.purge(0, [{ key: 'b', revision: 2 }, { key: 'c', revision: 99 }])).toBe(1);
+    await sut.drop(2);
+    const tombstonesOf = (partition: number) =>
+      sut
+        .scan({ partitions: [partition], prefix: '', limit: 10, includeTombstones: false, tombstonesOnly: true })
+        .items.map((i) => [i.key, i.revision]);
+    expect(tombstonesOf(0)).toEqual([['c', 3]]);
+    expect(tombstonesOf(2)).toEqual([]);
+    // The index says what the store holds.
+    expect(sut.scan({ partitions: [0], prefix: '', limit: 10, includeTombstones: true }).items.map((i) => i.key)).toEqual([
+      'a',
+      'c',
+    ]);
+  });
+
   it('persists partition assignments', async () => {
     await sut.assign(4, { epoch: 3, replicas: ['s1'] });
     expect(sut.assignments().get(4)).toEqual({ epoch: 3, replicas: ['s1'], learners: [] });
@@ -117,6 +168,9 @@ describe('LmdbEngine after a restart', () => {
       await sut.open();
       expect(sut.get(1, 'kept')).toEqual({ revision: 3, value: 'value' });
       expect(sut.get(1, 'gone')).toEqual({ revision: 4, value: null });
+      expect(
+        sut.scan({ partitions: [1], prefix: '', limit: 10, includeTombstones: false, tombstonesOnly: true }).items,
+      ).toEqual([{ partition: 1, key: 'gone', revision: 4, value: null, deletedAt: 0 }]);
       expect(sut.partitionStats().get(1)).toEqual({ keyCount: 1, bytes: 9 });
       expect(sut.maxRevision()).toBe(4);
       expect(sut.assignments().get(1)).toEqual({ epoch: 2, replicas: ['s1'], learners: [] });

@@ -24,6 +24,13 @@ export interface RawEntry {
 export abstract class VersionedStore implements StorageEngine {
   /** Live keys and bytes per partition, kept in memory and rebuilt by a scan at open. */
   private readonly stats = new Map<number, PartitionStats>();
+  /**
+   * The tombstones per partition (revision, deletedAt), kept in memory and rebuilt by the scan at
+   * open, so that the tombstone sweep (a scan with tombstonesOnly, every few seconds per partition)
+   * reads only tombstones instead of every record the node holds. Tombstones are few: they are
+   * purged once every replica holds them and TOMBSTONE_TTL_MS has passed.
+   */
+  private readonly tombstones = new Map<number, Map<string, { revision: number; deletedAt: number }>>();
   /** Highest revision seen; the leader continues above the maximum of all nodes after a restart. */
   private highestRevision = 0;
   protected readonly assigned = new Map<number, PartitionAssignment>();
@@ -94,6 +101,7 @@ export abstract class VersionedStore implements StorageEngine {
         const record = this.readRecord(partition, key);
         if (record && record.value === null && record.revision === revision) {
           put(partition, key, null);
+          this.tombstones.get(partition)?.delete(key);
           purged += 1;
         }
       }
@@ -114,6 +122,7 @@ export abstract class VersionedStore implements StorageEngine {
     await this.removePartition(partition);
     this.assigned.delete(partition);
     this.stats.delete(partition);
+    this.tombstones.delete(partition);
   }
 
   partitionStats(): ReadonlyMap<number, PartitionStats> {
@@ -126,21 +135,34 @@ export abstract class VersionedStore implements StorageEngine {
 
   /** Up to limit matching items of one partition, and whether more exist after them. */
   private scanPartition(partition: number, request: ScanRequest): ScanResult {
+    if (request.tombstonesOnly) return this.scanTombstones(partition, request);
     const from = request.after !== undefined && compareKeys(request.after, request.prefix) >= 0 ? request.after : request.prefix;
     const items: ScanItem[] = [];
     for (const { key, record } of this.range(partition, from)) {
       if (!key.startsWith(request.prefix)) break;
       if (request.after !== undefined && compareKeys(key, request.after) <= 0) continue;
-      if (record.value === null && !request.includeTombstones && !request.tombstonesOnly) continue;
-      if (record.value !== null && request.tombstonesOnly) continue;
+      if (record.value === null && !request.includeTombstones) continue;
       if (items.length === request.limit) return { items, more: true };
-      items.push(
-        request.tombstonesOnly
-          ? { partition, key, revision: record.revision, value: null, deletedAt: record.deletedAt ?? 0 }
-          : { partition, key, revision: record.revision, value: record.value },
-      );
+      items.push({ partition, key, revision: record.revision, value: record.value });
     }
     return { items, more: false };
+  }
+
+  /** A tombstonesOnly scan of one partition, from the in-memory index: the same order and bounds as a range read. */
+  private scanTombstones(partition: number, request: ScanRequest): ScanResult {
+    const matching: { key: string; bytes: Buffer; revision: number; deletedAt: number }[] = [];
+    const after = request.after === undefined ? undefined : Buffer.from(request.after, 'utf8');
+    for (const [key, { revision, deletedAt }] of this.tombstones.get(partition) ?? []) {
+      if (!key.startsWith(request.prefix)) continue;
+      const bytes = Buffer.from(key, 'utf8');
+      if (after && Buffer.compare(bytes, after) <= 0) continue;
+      matching.push({ key, bytes, revision, deletedAt });
+    }
+    matching.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+    const items = matching
+      .slice(0, request.limit)
+      .map(({ key, revision, deletedAt }) => ({ partition, key, revision, value: null, deletedAt }));
+    return { items, more: matching.length > request.limit };
   }
 
   private account(partition: number, key: string, before: StoredRecord | null, after: StoredRecord): void {
@@ -155,6 +177,13 @@ export abstract class VersionedStore implements StorageEngine {
       stats.bytes += recordBytes(key, after.value);
     }
     this.stats.set(partition, stats);
+    if (after.value === null) {
+      let index = this.tombstones.get(partition);
+      if (!index) this.tombstones.set(partition, (index = new Map()));
+      index.set(key, { revision: after.revision, deletedAt: after.deletedAt ?? 0 });
+    } else if (before?.value === null) {
+      this.tombstones.get(partition)?.delete(key);
+    }
   }
 }
 
