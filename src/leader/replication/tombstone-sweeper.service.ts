@@ -53,8 +53,13 @@ export class TombstoneSweeperService implements OnApplicationBootstrap, OnModule
     if (this.sweeping || !this.state.ready) return;
     this.sweeping = true;
     try {
-      for (const [partition, placement] of this.state.table.placed()) {
-        if (this.isHealthy(partition, placement)) await this.sweepPartition(partition, placement);
+      const healthy = [...this.state.table.placed()].filter(([partition, placement]) =>
+        this.isHealthy(partition, placement),
+      );
+      const read = await this.tombstonesPerNode(healthy);
+      for (const [partition, placement] of healthy) {
+        // Healthy when the pass began; a repair or move since then leaves the partition for the next pass.
+        if (this.isHealthy(partition, placement)) await this.sweepPartition(partition, placement, read);
       }
     } catch (error) {
       this.logger.warn(`tombstone sweep stopped early: ${(error as Error).message}`);
@@ -71,19 +76,55 @@ export class TombstoneSweeperService implements OnApplicationBootstrap, OnModule
     );
   }
 
-  private async sweepPartition(partition: number, placement: Placement): Promise<void> {
+  /**
+   * The tombstones of the partitions each node replicates, in one scan per node (one request per
+   * node and pass, not one per partition and replica). A node whose tombstones do not fit in one
+   * page, or that does not answer, is left out: its partitions are read one by one.
+   */
+  private async tombstonesPerNode(
+    healthy: [number, Placement][],
+  ): Promise<Map<string, Map<number, TombstoneSighting[]>>> {
+    const partitionsOf = new Map<string, number[]>();
+    for (const [partition, placement] of healthy) {
+      for (const id of placement.replicas) partitionsOf.set(id, [...(partitionsOf.get(id) ?? []), partition]);
+    }
+    const read = new Map<string, Map<number, TombstoneSighting[]>>();
+    await Promise.all(
+      [...partitionsOf].map(async ([id, partitions]) => {
+        try {
+          const page = await this.scanTombstones(id, partitions);
+          if (page.more) return;
+          const byPartition = new Map(partitions.map((p): [number, TombstoneSighting[]] => [p, []]));
+          for (const item of page.items) byPartition.get(item.partition)?.push(sightingOf(item));
+          read.set(id, byPartition);
+        } catch (error) {
+          this.logger.debug(
+            `reading ${id}'s tombstones in one scan failed (${(error as Error).message}); per partition`,
+          );
+        }
+      }),
+    );
+    return read;
+  }
+
+  private scanTombstones(nodeId: string, partitions: number[]) {
+    return this.storage.scan(this.state.node(nodeId)!.url, {
+      partitions,
+      prefix: '',
+      limit: PAGE,
+      tombstonesOnly: true,
+    });
+  }
+
+  private async sweepPartition(
+    partition: number,
+    placement: Placement,
+    read: Map<string, Map<number, TombstoneSighting[]>>,
+  ): Promise<void> {
     const perReplica = new Map<string, TombstoneSighting[]>();
     for (const id of placement.replicas) {
-      const page = await this.storage.scan(this.state.node(id)!.url, {
-        partitions: [partition],
-        prefix: '',
-        limit: PAGE,
-        tombstonesOnly: true,
-      });
-      perReplica.set(
-        id,
-        page.items.map((i) => ({ key: i.key, revision: i.revision, deletedAt: i.deletedAt ?? 0 })),
-      );
+      const known = read.get(id)?.get(partition);
+      perReplica.set(id, known ?? (await this.scanTombstones(id, [partition])).items.map(sightingOf));
     }
     const plan = planTombstones(perReplica, this.clock.now(), this.config.tombstoneTtlMs);
     for (const { key, revision, to } of plan.spread) {
@@ -100,4 +141,8 @@ export class TombstoneSweeperService implements OnApplicationBootstrap, OnModule
     this.purged += plan.purge.length;
     this.logger.log(`partition ${partition}: purged ${plan.purge.length} tombstone(s) every replica held`);
   }
+}
+
+function sightingOf(item: { key: string; revision: number; deletedAt?: number }): TombstoneSighting {
+  return { key: item.key, revision: item.revision, deletedAt: item.deletedAt ?? 0 };
 }
