@@ -1,4 +1,4 @@
-import { leaderBytesPerKey, type MemoryPoint } from './memory-report.js';
+import { formatMemory, leaderBytesPerKey, type MemoryPoint, type MemoryResult } from './memory-report.js';
 
 const at = (keys: number, leaderMB: number): MemoryPoint => ({
   keys,
@@ -23,5 +23,25 @@ describe('leaderBytesPerKey', () => {
 
   it('has no answer without two loaded points', () => {
     expect(leaderBytesPerKey([at(0, 60), at(10, 61)])).toBeNull();
+  });
+});
+
+describe('formatMemory', () => {
+  it('renders a result written before the stage read the heap, with — for it', () => {
+    const { leaderHeapUsedBytes: _unused, ...withoutHeap } = at(100_000, 100);
+    const old = {
+      rf: 3,
+      keys: 100_000,
+      valueBytes: 100,
+      loadConnections: 16,
+      loadSeconds: 10,
+      loadPerSecond: 10_000,
+      retried: 0,
+      points: [withoutHeap, withoutHeap, withoutHeap],
+      leaderBytesPerKey: 0,
+    } as unknown as MemoryResult;
+    const text = formatMemory(old);
+    expect(text).toMatch(/100,000\s+100\.0\s+—/);
+    expect(text).toMatch(/RSS 0\.0 bytes\/key, heap in use n\/a$/);
   });
 });

@@ -41,11 +41,13 @@ export function leaderBytesPerKey(
   return to.keys === from.keys ? null : (of(to) - of(from)) / (to.keys - from.keys);
 }
 
+/** Renders a result; one written before the stage read the leader's heap (render.js) shows — there. */
 export function formatMemory(m: MemoryResult): string {
-  const rows = m.points.map((p) => [
+  const older = m as Partial<MemoryResult> & { points: readonly Partial<MemoryPoint>[] };
+  const rows = m.points.map((p, i) => [
     p.keys.toLocaleString('en-US'),
     formatMB(p.leaderRssBytes),
-    formatMB(p.leaderHeapUsedBytes),
+    older.points[i].leaderHeapUsedBytes === undefined ? '—' : formatMB(p.leaderHeapUsedBytes),
     p.storageRssBytes.map(formatMB).join(' / '),
     p.storageDiskBytes.map(formatMB).join(' / '),
   ]);
@@ -59,6 +61,6 @@ export function formatMemory(m: MemoryResult): string {
     line(header),
     ...rows.map(line),
     `leader growth from ${m.points[1]?.keys.toLocaleString('en-US') ?? '?'} keys on: RSS ${slope(m.leaderBytesPerKey)}, ` +
-      `heap in use ${slope(m.leaderHeapBytesPerKey)}`,
+      `heap in use ${slope(older.leaderHeapBytesPerKey ?? null)}`,
   ].join('\n');
 }
