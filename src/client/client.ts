@@ -27,10 +27,12 @@ import type {
  *   write was not applied, but not always: the leader may have given up on a replica that did
  *   apply it. Then the retried put creates one extra revision with the same value, and a retried
  *   delete may throw NotFoundError although the key is gone as asked.
- * - Conditional writes (ifMatch, ifNoneMatch, compareAndSet) are retried only when the request
- *   certainly never reached the server (connection refused, DNS). After a 503, a reset or a
- *   timeout the write may have been applied, and the repeat would then fail with 412 and report a
- *   conflict for what was in fact a success. The caller should read the key back and decide.
+ * - Conditional writes (ifMatch, ifNoneMatch, compareAndSet) are retried only when the write
+ *   certainly was not applied: the request never reached the server (connection refused, DNS),
+ *   or a 503 says `outcome: "not-applied"` (the leader failed before asking any replica). After
+ *   any other 503, a reset or a timeout the write may have been applied, and the repeat would then
+ *   fail with 412 and report a conflict for what was in fact a success. The caller should read the
+ *   key back and decide (UnavailableError.outcome tells which 503 it was).
  *
  * The error thrown after the last attempt is the last failure (UnavailableError, ConnectionError …).
  */

@@ -39,12 +39,20 @@ export class PreconditionFailedError extends DistributedDbError {
 
 /** 503: the key's partition (or the whole service) cannot answer right now; try again later. */
 export class UnavailableError extends DistributedDbError {
+  /**
+   * For a write: "not-applied" when the leader failed before asking any replica to store it (safe
+   * to repeat, even a conditional write), "unknown" when it may have been stored; undefined for a
+   * read, or from a server that does not say.
+   */
+  readonly outcome: 'not-applied' | 'unknown' | undefined;
+
   constructor(
     body: ErrorBody,
     /** The server's Retry-After hint, when it sent one. */
     readonly retryAfterMs: number | undefined,
   ) {
     super(body.message, 503, body);
+    this.outcome = body.outcome === 'not-applied' || body.outcome === 'unknown' ? body.outcome : undefined;
   }
 }
 

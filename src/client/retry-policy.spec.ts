@@ -9,6 +9,8 @@ import { backoffDelayMs, shouldRetry, withRetries, type CallKind, type RetryPoli
 
 const unavailable = (): UnavailableError =>
   new UnavailableError({ statusCode: 503, error: 'Service Unavailable', message: 'partition 3 is unavailable' }, 1000);
+const unavailableWith = (outcome: string) => (): UnavailableError =>
+  new UnavailableError({ statusCode: 503, error: 'Service Unavailable', message: 'partition 3', outcome }, 1000);
 const refused = (): ConnectionError => new ConnectionError('connect ECONNREFUSED', 'ECONNREFUSED', false);
 const reset = (): ConnectionError => new ConnectionError('read ECONNRESET', 'ECONNRESET', true);
 const timedOut = (): ConnectionError => new ConnectionError('no answer', 'ETIMEDOUT', true);
@@ -36,6 +38,9 @@ describe(shouldRetry.name, () => {
     ['unconditional-write', 'reset', reset, false],
     ['unconditional-write', 'timeout', timedOut, false],
     ['conditional-write', '503', unavailable, false],
+    ['conditional-write', '503 outcome unknown', unavailableWith('unknown'), false],
+    ['conditional-write', '503 outcome not-applied', unavailableWith('not-applied'), true],
+    ['unconditional-write', '503 outcome unknown', unavailableWith('unknown'), true],
     ['conditional-write', 'refused', refused, true],
     ['conditional-write', 'reset', reset, false],
     ['conditional-write', 'timeout', timedOut, false],

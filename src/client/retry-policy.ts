@@ -20,7 +20,7 @@ export interface RetryPolicy {
 
 export function shouldRetry(kind: CallKind, error: DistributedDbError): boolean {
   if (error instanceof ConnectionError) return kind === 'read' || !error.mayHaveReachedServer;
-  if (error instanceof UnavailableError) return kind !== 'conditional-write';
+  if (error instanceof UnavailableError) return kind !== 'conditional-write' || error.outcome === 'not-applied';
   return false;
 }
 

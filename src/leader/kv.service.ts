@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  DomainError,
   KeyNotFoundError,
   PartitionUnavailableError,
   PreconditionFailedError,
@@ -66,24 +67,28 @@ export class KvService {
   async put(key: string, value: unknown, conditions: WriteConditions = {}, requestId?: string): Promise<PutOutcome> {
     assertValidKey(key);
     assertValidValue(value, this.config.maxValueBytes);
-    return this.keyLocks.run(key, async () => {
-      if (conditions.ifMatch !== undefined || conditions.ifNoneMatch) {
-        checkConditions(key, await this.read(key, requestId), conditions);
-      }
-      const { revision, previous } = await this.write(key, value, requestId);
-      return { key, revision, created: previous === null || previous.tombstone };
-    });
+    return withOutcome(
+      this.keyLocks.run(key, async () => {
+        if (conditions.ifMatch !== undefined || conditions.ifNoneMatch) {
+          checkConditions(key, await this.read(key, requestId), conditions);
+        }
+        const { revision, previous } = await this.write(key, value, requestId);
+        return { key, revision, created: previous === null || previous.tombstone };
+      }),
+    );
   }
 
   async delete(key: string, conditions: Pick<WriteConditions, 'ifMatch'> = {}, requestId?: string): Promise<void> {
     assertValidKey(key);
-    await this.keyLocks.run(key, async () => {
-      // Read first so that deleting an absent key is a 404 that writes nothing (no stray tombstones).
-      const current = await this.read(key, requestId);
-      checkConditions(key, current, conditions);
-      if (!current || current.value === null) throw new KeyNotFoundError(key);
-      await this.write(key, null, requestId);
-    });
+    await withOutcome(
+      this.keyLocks.run(key, async () => {
+        // Read first so that deleting an absent key is a 404 that writes nothing (no stray tombstones).
+        const current = await this.read(key, requestId);
+        checkConditions(key, current, conditions);
+        if (!current || current.value === null) throw new KeyNotFoundError(key);
+        await this.write(key, null, requestId);
+      }),
+    );
   }
 
   async list(request: ListRequest, requestId?: string): Promise<ListResultDto> {
@@ -145,6 +150,23 @@ export class KvService {
       `${what} may be held by storage node(s) ${unreported.map((n) => n.id).join(', ')}, which have not reported yet`,
       partition,
     );
+  }
+}
+
+/**
+ * A write that fails with a 503 says whether it may have been applied, so that a client knows
+ * whether repeating it is safe: `outcome: "unknown"` when it reached some replicas but not a
+ * majority (WriteOutcomeUnknownError), `outcome: "not-applied"` when it failed before any replica
+ * was asked to write it (the leader not ready, the partition not placeable, its read failing).
+ */
+async function withOutcome<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (error instanceof DomainError && error.status === 503 && error.details.outcome === undefined) {
+      error.details.outcome = 'not-applied';
+    }
+    throw error;
   }
 }
 

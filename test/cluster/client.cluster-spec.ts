@@ -169,14 +169,15 @@ describe('DistributedDbClient against a real cluster', () => {
       expect((await sdk.get('outage/write')).value).toBe('during');
     }, 60_000);
 
-    scenario("503s while the key's only storage node restarts: a get and a put are retried, a compare-and-set is not", async () => {
+    scenario("503s while the key's only storage node restarts: a get and a put are retried, and so is a compare-and-set whose read failed (nothing applied)", async () => {
       const { revision } = await sdk.put('outage/stored', 'v1');
       // Written by the put below, read by the get: a key of the same partition, so on the same node.
       const sibling = siblingOf('outage/stored');
       await sdk.put(sibling, 'w1');
       const owner = cluster.node(await ownerOf('outage/stored'));
       const { client, attempts } = recordingClient(cluster.leader.url);
-      const cas = recordingClient(cluster.leader.url);
+      // Few retries: this one is to give up while the node is still down.
+      const cas = recordingClient(cluster.leader.url, { retries: 2 });
       await owner.stop('SIGKILL');
 
       try {
@@ -186,8 +187,10 @@ describe('DistributedDbClient against a real cluster', () => {
         await waitFor('two 503 answers', () => attempts.filter((a) => a === '503').length >= 2, { timeoutMs: 10_000 });
         await owner.start();
 
+        // Its read of the key failed, so the leader wrote nothing and said so: repeating it is safe.
         expect(casError).toBeInstanceOf(UnavailableError);
-        expect(cas.attempts).toEqual(['503']);
+        expect((casError as UnavailableError).outcome).toBe('not-applied');
+        expect(cas.attempts).toEqual(['503', '503', '503']);
         const [read, written] = await Promise.all([get, put]);
         expect(read).toEqual({ key: 'outage/stored', value: 'v1', revision });
         expect(written).toMatchObject({ created: false });

@@ -584,9 +584,20 @@ describe('leader (e2e)', () => {
         const elsewhere = owners.get('s1')![0];
         await kv.put(elsewhere, 'still writable').expect(200);
         const onDown = owners.get('s2')![0];
+        // No majority answered: the leader cannot tell whether the write landed anywhere.
         expectErrorBody((await kv.put(onDown, 'lost?').expect(503)).body, 503, {
           partition: partitionOf(onDown, PARTITIONS),
+          outcome: 'unknown',
         });
+        // A conditional write reads first; that read failed, so nothing was written: safe to repeat.
+        for (const conditional of [kv.put(onDown, 'x', { 'If-Match': '"1"' }), kv.delete(onDown)]) {
+          expectErrorBody((await conditional.expect(503)).body, 503, {
+            partition: partitionOf(onDown, PARTITIONS),
+            outcome: 'not-applied',
+          });
+        }
+        // Reads say nothing of an outcome.
+        expect((await kv.get(onDown).expect(503)).body.outcome).toBeUndefined();
       },
       SLOW,
     );

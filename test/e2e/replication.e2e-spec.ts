@@ -79,6 +79,7 @@ describe('replication (e2e, RF=3)', () => {
       await cluster.node(replicas[1]).close();
       const res = await cluster.leader.kv.put(KEYS[0], 'lost?').expect(503);
       expect(res.body.message).toMatch(/may or may not have been applied/);
+      expect(res.body.outcome).toBe('unknown');
       expect(res.headers['retry-after']).toMatch(/^\d+$/);
     },
     SLOW,

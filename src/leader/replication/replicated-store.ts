@@ -20,7 +20,12 @@ export class ReplicaRefusedError extends Error {
 const MAX_EPOCH_RETRIES = 3;
 
 /** A write reached fewer than a majority of replicas in time: it may or may not have applied. */
-export class WriteOutcomeUnknownError extends PartitionUnavailableError {}
+export class WriteOutcomeUnknownError extends PartitionUnavailableError {
+  constructor(message: string, partition: number) {
+    super(message, partition);
+    this.details.outcome = 'unknown';
+  }
+}
 
 /** A write or delete at the revision the leader issued. */
 export type ReplicatedWrite =
