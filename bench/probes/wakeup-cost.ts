@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { cpuMsOf } from '../support/cpu.js';
+import { sendPaced } from '../support/paced.js';
 
 const BODY = JSON.stringify({ value: 'x'.repeat(100) });
 
@@ -32,26 +33,11 @@ function serve(): void {
   process.on('disconnect', () => process.exit(0));
 }
 
-/** Sends `rate` requests per second for `seconds` (paced, at most 8 in flight), answers how many went out. */
-async function drive(pool: Pool, rate: number, seconds: number): Promise<number> {
-  const started = performance.now();
-  const inFlight = new Set<Promise<void>>();
-  let sent = 0;
-  for (;;) {
-    const elapsed = (performance.now() - started) / 1000;
-    if (elapsed >= seconds) break;
-    while (sent < elapsed * rate && inFlight.size < 8) {
-      const request = pool
-        .request({ method: 'GET', path: '/' })
-        .then((answer) => answer.body.dump())
-        .finally(() => inFlight.delete(request));
-      inFlight.add(request);
-      sent += 1;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-  await Promise.all(inFlight);
-  return sent;
+/** Sends `rate` GETs per second for `seconds`, answers how many went out. */
+function drive(pool: Pool, rate: number, seconds: number): Promise<number> {
+  return sendPaced(rate, seconds, () =>
+    pool.request({ method: 'GET', path: '/' }).then((answer) => answer.body.dump()),
+  );
 }
 
 async function main(): Promise<void> {
