@@ -5,7 +5,8 @@
  * leader, then sends storage-1 batches of `--batch` puts (100-byte values, higher revisions than
  * the leader issued) or gets at `--rate` batches per second, and reads from /proc the node's CPU
  * time and its threads' voluntary context switches (how often a thread went to sleep and had to
- * be woken) per batch. The leader sits idle meanwhile.
+ * be woken) per batch. The leader sits idle meanwhile. The cluster runs with the app's default
+ * PARTITIONS, as the benchmark's do.
  *
  *   node bench/dist/bench/probes/storage-batches.js [--batch 15] [--rate 300] [--seconds 5] [--ops put|get]
  */
@@ -13,6 +14,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { partitionOf } from '../../src/common/hash.js';
+import { DEFAULTS } from '../../src/config/app-config.js';
 import { loadKeys } from '../preload.js';
 import { cpuMsOf } from '../support/cpu.js';
 import { sendPaced } from '../support/paced.js';
@@ -21,8 +23,6 @@ import { startDdbCluster } from '../systems/ddb-cluster.js';
 import { kvDialect } from '../workloads.js';
 
 const KEYS = 2000;
-/** The cluster's PARTITIONS (the app's default; the bench starts the cluster with default settings). */
-const PARTITIONS = 64;
 const VALUE = 'x'.repeat(100);
 
 /** Voluntary context switches of all the process's threads so far. */
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     const send = async (): Promise<void> => {
       const ops = Array.from({ length: batch }, () => {
         const key = `k/${Math.floor(Math.random() * KEYS)}`;
-        const partition = partitionOf(key, PARTITIONS);
+        const partition = partitionOf(key, DEFAULTS.partitions);
         return kind === 'put'
           ? { type: 'put', partition, key, value: VALUE, revision: ++revision }
           : { type: 'get', partition, key };

@@ -32,7 +32,10 @@ const KEY_PARAM = {
 @ApiTags('kv')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'API_TOKEN is set and the request lacks it' })
-@ApiServiceUnavailableResponse({ description: 'the partition of the key is unavailable; retry after Retry-After' })
+@ApiServiceUnavailableResponse({
+  description:
+    'the partition of the key is unavailable; retry after Retry-After. A failed write says whether it may have been applied: outcome "not-applied" (safe to repeat) or "unknown"',
+})
 @Requires(Credential.ApiToken)
 @Controller('kv')
 export class KvController {
